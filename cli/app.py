@@ -1,0 +1,23 @@
+"""The `msme-qa` command: a Typer app whose commands live in small modules."""
+
+from __future__ import annotations
+
+import typer
+
+from cli import browse
+
+app = typer.Typer(
+    name="msme-qa",
+    help="Answers questions about the WTO MSME Group's catalogue of presentations, with citations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.command("list")(browse.list_entries)
+app.command("show")(browse.show)
+app.command("check")(browse.check)
+
+
+def main() -> None:
+    app(prog_name="msme-qa")

@@ -1,0 +1,78 @@
+"""`list`, `show` and `check`: browsing and validating the catalogue (no model, no index)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cli import options, render
+from cli.errors import handled
+from qa.browse import Filters, filter_entries, find_entry
+from qa.catalogue import load_catalogue
+from qa.checks import check_catalogue
+
+
+@handled
+def list_entries(
+    institution: options.Institution = None,
+    category: options.Category = None,
+    since: options.Since = None,
+    until: options.Until = None,
+    json: options.Json = False,
+    catalogue: options.Catalogue = None,
+) -> None:
+    """List the catalogue's presentations in date order, optionally filtered.
+
+    Example: msme-qa list --institution ITC --since 2022
+    """
+    filters = Filters.from_text(institution, category, since, until)
+    cat = load_catalogue(catalogue)
+    entries = filter_entries(cat, filters)
+    if json:
+        render.print_json([e.to_json() for e in entries])
+        return
+    out = render.console()
+    if not entries:
+        out.print("No presentations match these filters.")
+        return
+    n = len(entries)
+    out.print(render.entries_table(entries, title=f"{n} presentation{'s' if n != 1 else ''}"))
+
+
+@handled
+def show(
+    entry_id: Annotated[
+        str, typer.Argument(metavar="ID", help="An entry id from `msme-qa list` (a unique prefix is enough).")
+    ],
+    json: options.Json = False,
+    catalogue: options.Catalogue = None,
+) -> None:
+    """Show one presentation in full, with its link.
+
+    Example: msme-qa show 2021-05-04-australias-experience
+    """
+    entry = find_entry(load_catalogue(catalogue), entry_id.strip())
+    if json:
+        render.print_json(entry.to_json())
+        return
+    render.console().print(render.entry_detail(entry))
+
+
+@handled
+def check(catalogue: options.Catalogue = None) -> None:
+    """Validate the catalogue; exit 0 when clean, 1 when something should be fixed.
+
+    Example: msme-qa check --catalogue updated-catalogue.docx
+    """
+    cat = load_catalogue(catalogue)
+    problems = check_catalogue(cat)
+    out = render.console()
+    period = f", period {cat.period[0]} to {cat.period[1]}" if cat.period else ""
+    summary = f"{cat.path}: {len(cat.entries)} entries in {len(cat.categories)} categories{period}"
+    if not problems:
+        out.print(f"{summary}. No problems found.")
+        return
+    out.print(f"{summary}. {len(problems)} problem{'s' if len(problems) != 1 else ''} to look at:")
+    out.print(render.anomaly_lines(problems), end="")
+    raise typer.Exit(1)

@@ -1,0 +1,43 @@
+"""Options shared by several commands (INTERFACE.md: option, environment variable, default)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Catalogue = Annotated[
+    Path | None,
+    typer.Option(
+        "--catalogue",
+        envvar="MSME_QA_CATALOGUE",
+        help="Catalogue file (.txt export or .docx). Default: the bundled catalogue.",
+        show_default=False,
+    ),
+]
+Index = Annotated[
+    Path | None,
+    typer.Option(
+        "--index",
+        envvar="MSME_QA_INDEX",
+        help="Index directory. Default: one per catalogue under the user's cache dir.",
+        show_default=False,
+    ),
+]
+Model = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        envvar="MSME_QA_MODEL",
+        help="sentence-transformers model directory or name. Default: packaged all-MiniLM-L6-v2.",
+        show_default=False,
+    ),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+Institution = Annotated[
+    str | None, typer.Option("--institution", "-i", help="Acronym or name, e.g. ITC or 'International Trade Centre'.")
+]
+Category = Annotated[str | None, typer.Option("--category", "-c", help="Category or sub-section (part of the name).")]
+Since = Annotated[str | None, typer.Option("--since", help="From this date: 2022, 2022-05, 'May 2022', 2022-05-04.")]
+Until = Annotated[str | None, typer.Option("--until", help="Up to this date (inclusive), same forms as --since.")]

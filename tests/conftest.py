@@ -1,0 +1,43 @@
+"""Shared fixtures: every test gets its own cache dir, so no test sees another's index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "wto-msme-presentations.txt"
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the user cache and config dirs at a fresh temporary directory."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    for var in ("MSME_QA_CATALOGUE", "MSME_QA_INDEX", "MSME_QA_MODEL", "MSME_QA_DEBUG"):
+        monkeypatch.delenv(var, raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    from qa.catalogue import load_catalogue
+
+    return load_catalogue(SEED)
+
+
+@pytest.fixture(scope="session")
+def by_title(catalogue):
+    """Entries by title; for titles used more than once, the list of them."""
+    table: dict[str, list] = {}
+    for entry in catalogue.entries:
+        table.setdefault(entry.title, []).append(entry)
+    return table

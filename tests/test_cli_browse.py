@@ -1,0 +1,239 @@
+"""`list`, `show`, `check` through the real CLI: CliRunner in-process and a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+
+from .conftest import ROOT, SEED
+
+runner = CliRunner()
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def test_list_json_gives_every_entry_with_the_contract_fields(catalogue):
+    result = runner.invoke(app, ["list", "--json"])
+    assert result.exit_code == 0, result.output
+    entries = json.loads(result.stdout)
+    assert len(entries) == 48
+    assert set(entries[0]) == {
+        "id", "title", "institution", "institution_type", "date", "category", "subcategory",
+        "link", "links", "summary", "note",
+    }  # fmt: skip
+    assert [e["date"] for e in entries] == sorted(e["date"] for e in entries)
+    australia = next(e for e in entries if e["title"].startswith("Australia's experience"))
+    assert australia["institution"] == "Australia's Department of Home Affairs"
+    assert australia["institution_type"] == "Member"
+    assert australia["date"] == "2021-05-04"
+    assert australia["category"] == "Low-value shipments"
+    assert australia["link"] == "https://www.wto.org/english/tratop_e/msmes_e/australia_gst0521.pdf"
+    assert "AUD 1,000" in australia["summary"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--institution", "ITC"], 6),
+        (["--institution", "International Trade Centre"], 6),
+        (["--institution", "uncitral"], 2),
+        (["--institution", "Global Cyber Alliance"], 1),
+        (["--category", "Sustainability"], 5),
+        (["--category", "cross-border payments"], 4),
+        (["--category", "cyber readiness"], 4),
+        (["--since", "2022-10", "--until", "October 2022"], 6),
+        (["--since", "2023"], 2),
+        (["--until", "2021-02-18"], 3),
+        (["--institution", "ITC", "--since", "2022"], 5),
+        (["--institution", "Nobody At All"], 0),
+    ],
+)
+def test_list_filters(args, expected):
+    result = runner.invoke(app, ["list", "--json", *args])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == expected
+
+
+def test_list_table_is_readable_text_when_piped():
+    result = run("list", "--institution", "GCA", env={"COLUMNS": "120"})
+    assert result.returncode == 0
+    assert "GCA Cybersecurity Toolkit for Small Business" in result.stdout
+    assert "Global Cyber Alliance (Other)" in result.stdout
+    assert "\x1b[" not in result.stdout
+
+
+def test_list_with_a_bad_date_is_a_usage_error():
+    result = runner.invoke(app, ["list", "--since", "someday"])
+    assert result.exit_code == 2
+    assert "not a date" in result.stderr
+
+
+def test_show_prints_the_entry_in_full_with_its_link(catalogue):
+    entry = next(e for e in catalogue.entries if e.title == "GCA Cybersecurity Toolkit for Small Business")
+    result = runner.invoke(app, ["show", entry.id])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.split())
+    assert entry.title in flat and "Global Cyber Alliance (Other)" in flat
+    assert entry.link in result.stdout.replace("\n", "")
+    assert " ".join(entry.summary.split()) in flat
+
+
+def test_show_accepts_a_unique_id_prefix_and_json(catalogue):
+    result = runner.invoke(app, ["show", "2021-05-04-australia", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["institution"] == "Australia's Department of Home Affairs"
+
+
+def test_show_link_is_a_terminal_hyperlink_when_the_terminal_supports_it(catalogue):
+    from rich.console import Console
+
+    from cli.render import entry_detail
+
+    entry = catalogue.entries[0]
+    console = Console(force_terminal=True, width=200, color_system="truecolor")
+    with console.capture() as captured:
+        console.print(entry_detail(entry))
+    assert "\x1b]8;id=" in captured.get() and entry.link in captured.get()
+
+
+def test_show_unknown_or_ambiguous_id_exits_2():
+    result = runner.invoke(app, ["show", "no-such-entry"])
+    assert result.exit_code == 2 and "no entry has the id" in result.stderr
+    result = runner.invoke(app, ["show", "2021"])
+    assert result.exit_code == 2 and "matches" in result.stderr
+
+
+def test_check_reports_what_to_fix_and_exits_1_on_the_bundled_catalogue():
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 1
+    assert "48 entries in 11 categories" in result.stdout
+    assert "The Climate Impact of SMEs" in result.stdout and "no link" in result.stdout
+
+
+def test_check_is_clean_on_a_catalogue_without_problems(tmp_path, seed_text):
+    fixed = seed_text.replace(
+        "The International Chamber of Commerce (ICC) presented The Climate Impact",
+        "https://example.org/climate.pdf\nThe International Chamber of Commerce (ICC) presented The Climate Impact",
+    )
+    path = tmp_path / "fixed.txt"
+    path.write_text(fixed, encoding="utf-8")
+    result = runner.invoke(app, ["check", "--catalogue", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "No problems found" in result.stdout
+
+
+def test_check_reports_duplicates_and_dates_outside_the_period(tmp_path, seed_text):
+    extra = (
+        "\nGCA Cybersecurity Toolkit for Small Business, Global Cyber Alliance (Other)\n7 April 2022\nAgain.\n"
+        "A talk from the future, OECD (IO)\n1 January 2030\nLater.\n"
+    )
+    text = seed_text.replace("Digital\n", extra + "Digital\n", 1)
+    path = tmp_path / "dup.txt"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["check", "--catalogue", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "2 entries are titled" in result.stdout
+    assert "outside the period covered" in result.stdout
+
+
+def _truncated_docx(tmp_path: Path) -> Path:
+    whole = tmp_path / "whole.docx"
+    with zipfile.ZipFile(whole, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>" * 200)
+        zf.writestr("word/document.xml", "<w:document/>" * 500)
+    cut = tmp_path / "truncated.docx"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    return cut
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "missing.txt", "no such catalogue file"),
+        (lambda p: (p / "empty.txt").write_bytes(b"") and p / "empty.txt" or p / "empty.txt", "empty"),
+        (lambda p: (p / "blob.txt").write_bytes(os.urandom(4096)) and p / "blob.txt", "binary"),
+        (_truncated_docx, "docx"),
+        (lambda p: (p / "catalogue.pdf").write_bytes(b"%PDF-1.4") and p / "catalogue.pdf", "unknown catalogue form"),
+        (lambda p: p, "directory"),
+    ],
+)
+def test_bad_catalogues_get_one_clear_line_and_exit_2(tmp_path, make, message):
+    path = make(tmp_path)
+    result = run("list", "--catalogue", str(path))
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert 1 <= len(result.stderr.strip().splitlines()) <= 2
+
+
+def test_catalogue_comes_from_the_environment_variable(tmp_path, seed_text):
+    path = tmp_path / "env.txt"
+    path.write_text(seed_text.split("Innovation\n[bookmark")[0], encoding="utf-8")
+    result = run("list", "--json", env={"MSME_QA_CATALOGUE": str(path)})
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 6
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = run("list", "--catalogue", str(tmp_path / "missing.txt"), env={"MSME_QA_DEBUG": "1"})
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_help_lists_the_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("list", "show", "check"):
+        assert command in result.stdout
+
+
+def test_an_installed_copy_finds_the_bundled_catalogue(tmp_path):
+    """Install the package (not editable) into a folder and load the catalogue from there."""
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    assert (target / "seeds" / SEED.name).is_file()
+    code = "import qa.catalogue as c; print(c.bundled_catalogue()); print(len(c.load_catalogue().entries))"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(target)},
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    path, count = out.stdout.split()
+    assert path.startswith(str(target)) and count == "48"
