@@ -160,6 +160,8 @@ def _is_heading(paras: Sequence[Paragraph], i: int) -> bool:
     para = paras[i]
     if para.heading is not None:
         return True
+    if para.links:  # a link line ("Presentation slides") is never a heading unless Word says so
+        return False
     text = para.text
     if len(text) > 120 or text.endswith((".", ";", ",", ":")) or URL_RE.search(text):
         return False
