@@ -1,0 +1,214 @@
+"""Evaluation harness: msme-qa against BM25-only, dense-only and plain RRF on the dev question set.
+
+    .venv/bin/python bench/eval.py            # full table (builds the index on first use)
+    .venv/bin/python bench/eval.py --quick    # a third of the questions, for CI
+    .venv/bin/python bench/eval.py --show-misses
+
+Metrics (questions of bench/devset.jsonl, gold entries named by title and date):
+- hit@1 / hit@3 / MRR: rank of the first gold entry among retrieved entries (fact and paraphrase).
+- containment: the answer's text contains the question's gold fact (case and spacing ignored).
+- list/count exact: the cited entries are exactly the gold set (and `count` equals its size).
+- abstention: out-of-scope questions answered with `abstained: true`; false abstentions: in-scope
+  fact/paraphrase questions that were not answered.
+Baselines rank entries by one signal and answer with the best sentence of the top entry; they
+have no notion of lists, counts or abstention, so they are scored on what they return.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qa.answer import Answer  # noqa: E402
+from qa.engine import Assistant  # noqa: E402
+from qa.intent import Intent  # noqa: E402
+from qa.retrieval import Retriever  # noqa: E402
+from qa.text import content_tokens  # noqa: E402
+
+DEVSET = ROOT / "bench" / "devset.jsonl"
+
+
+@dataclass
+class Tally:
+    ranks: dict[str, list[int | None]] = field(default_factory=dict)  # kind -> rank of first gold (None: absent)
+    contained: dict[str, list[bool]] = field(default_factory=dict)
+    exact: list[bool] = field(default_factory=list)
+    abstained_oos: list[bool] = field(default_factory=list)
+    false_abstain: list[bool] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+    def row(self, name: str) -> dict[str, float | str]:
+        out: dict[str, float | str] = {"method": name}
+        for kind in ("fact", "paraphrase"):
+            ranks = self.ranks.get(kind, [])
+            n = max(1, len(ranks))
+            out[f"{kind} hit@1"] = sum(r == 1 for r in ranks) / n
+            out[f"{kind} hit@3"] = sum(r is not None and r <= 3 for r in ranks) / n
+            out[f"{kind} MRR"] = sum(1 / r for r in ranks if r) / n
+        contained = self.contained.get("fact", []) + self.contained.get("paraphrase", [])
+        out["containment"] = float(np.mean(contained)) if contained else 0.0
+        out["list/count exact"] = float(np.mean(self.exact)) if self.exact else 0.0
+        out["abstention"] = float(np.mean(self.abstained_oos)) if self.abstained_oos else 0.0
+        out["false abstentions"] = float(np.mean(self.false_abstain)) if self.false_abstain else 0.0
+        return out
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def load_devset(path: Path, quick: bool) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows[::3] if quick else rows
+
+
+def gold_ids(assistant: Assistant, row: dict) -> set[str]:
+    table = {(e.title, e.date.isoformat()): e.id for e in assistant.catalogue.entries}
+    ids = set()
+    for g in row["gold"]:
+        key = (g["title"], g["date"])
+        if key not in table:
+            raise SystemExit(f"devset {row['id']}: no entry {key} in the catalogue")
+        ids.add(table[key])
+    return ids
+
+
+def score(tally: Tally, row: dict, gold: set[str], ranking: list[str], answer: Answer) -> None:
+    kind = row["kind"]
+    if kind in ("fact", "paraphrase"):
+        rank = next((i + 1 for i, eid in enumerate(ranking) if eid in gold), None)
+        tally.ranks.setdefault(kind, []).append(rank)
+        ok = normalise(row["fact"]) in normalise(answer.text)
+        tally.contained.setdefault(kind, []).append(ok)
+        tally.false_abstain.append(answer.abstained)
+        if rank != 1 or not ok:
+            tally.misses.append(f"{row['id']} rank={rank} contained={ok}: {row['question']}")
+    elif kind in ("list", "count"):
+        cited = {c.entry.id for c in answer.citations}
+        ok = cited == gold and (answer.count == len(gold))
+        tally.exact.append(ok)
+        if not ok:
+            tally.misses.append(f"{row['id']} got {len(cited)} want {len(gold)}: {row['question']}")
+    else:
+        tally.abstained_oos.append(answer.abstained)
+        if not answer.abstained:
+            tally.misses.append(f"{row['id']} answered: {row['question']}")
+
+
+def run_product(assistant: Assistant, rows: list[dict]) -> Tally:
+    tally = Tally()
+    for row in rows:
+        gold = gold_ids(assistant, row)
+        answer = assistant.answer(row["question"])
+        intent = assistant.analyse(row["question"])
+        qvec = assistant.retriever.query_vector(row["question"])
+        ranking = [s.entry.id for s in assistant.retriever.rank(row["question"], intent, qvec)]
+        if answer.abstained:
+            ranking = []
+        elif answer.kind == "fact" and answer.citations:
+            first = answer.citations[0].entry.id
+            ranking = [first] + [r for r in ranking if r != first]
+        score(tally, row, gold, ranking, answer)
+    return tally
+
+
+def run_baseline(assistant: Assistant, rows: list[dict], signal: Callable[[Retriever, str], np.ndarray]) -> Tally:
+    """One ranking signal; the answer is the best-scoring sentence of the top entry (no abstention)."""
+    from qa.answer import Citation, Sentence
+    from qa.extract import choose_sentences
+
+    retriever = assistant.retriever
+    tally = Tally()
+    for row in rows:
+        gold = gold_ids(assistant, row)
+        scores = signal(retriever, row["question"])
+        order = list(np.argsort(-scores, kind="stable"))
+        ranking = [retriever.entries[i].id for i in order]
+        plain = Intent(kind="fact")
+        ranked = retriever.rank(row["question"], plain, retriever.query_vector(row["question"]), candidates=order[:1])
+        pick = choose_sentences(row["question"], ranked, retriever, limit=1)
+        text = pick[0].text if pick else ""
+        answer = Answer(
+            row["question"], text, sentences=(Sentence(text, 1),), citations=(Citation(1, ranked[0].entry),)
+        )
+        score(tally, row, gold, ranking, answer)
+    return tally
+
+
+def bm25_signal(r: Retriever, q: str) -> np.ndarray:
+    return r.bm25.scores(content_tokens(q))
+
+
+def dense_signal(r: Retriever, q: str) -> np.ndarray:
+    qvec = r.query_vector(q)
+    assert qvec is not None and r.dense is not None
+    found = r.dense.scores(qvec)
+    return np.array([float(found[e.id][0]) for e in r.entries])
+
+
+def rrf_signal(r: Retriever, q: str, k: int = 60) -> np.ndarray:
+    out = np.zeros(len(r.entries))
+    for scores in (bm25_signal(r, q), dense_signal(r, q)):
+        for pos, i in enumerate(np.argsort(-scores, kind="stable")):
+            out[i] += 1 / (k + pos + 1)
+    return out
+
+
+def table(rows: list[dict[str, float | str]]) -> str:
+    keys = list(rows[0])
+    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+    for row in rows:
+        cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="every third question (CI)")
+    parser.add_argument("--devset", type=Path, default=DEVSET)
+    parser.add_argument("--catalogue", default=None)
+    parser.add_argument("--index", default=None)
+    parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    args = parser.parse_args(argv)
+
+    from qa.service import open_assistant
+
+    started = time.perf_counter()
+    assistant = open_assistant(args.catalogue, args.index, None, on_status=lambda m: print(m, file=sys.stderr))
+    rows = load_devset(args.devset, args.quick)
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["kind"]] = counts.get(row["kind"], 0) + 1
+    product = run_product(assistant, rows)
+    results = [
+        product.row("msme-qa"),
+        run_baseline(assistant, rows, bm25_signal).row("BM25 only"),
+        run_baseline(assistant, rows, dense_signal).row("dense only"),
+        run_baseline(assistant, rows, rrf_signal).row("plain RRF"),
+    ]
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print(f"{len(rows)} questions: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        print(table(results))
+        print(f"({time.perf_counter() - started:.1f} s)")
+    if args.show_misses:
+        print("\nmsme-qa misses:")
+        print("\n".join(product.misses) or "(none)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

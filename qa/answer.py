@@ -1,0 +1,59 @@
+"""Answers as data: what `ask --json` prints and what the renderers show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from qa.model import Entry
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    entry: Entry
+    score: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        e = self.entry
+        return {
+            "n": self.n,
+            "id": e.id,
+            "title": e.title,
+            "institution": e.institution,
+            "institution_type": e.institution_type,
+            "date": e.date.isoformat(),
+            "category": e.category,
+            "link": e.link,
+            "score": None if self.score is None else round(float(self.score), 4),
+        }
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    citation: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer. ``text`` is exactly what a person is shown, without colour codes."""
+
+    question: str
+    text: str
+    abstained: bool = False
+    count: int | None = None
+    sentences: tuple[Sentence, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    kind: str = "fact"  # fact, list, count, abstain
+    notes: tuple[str, ...] = field(default_factory=tuple)  # how the question was read, for people
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "count": self.count,
+            "sentences": [{"text": s.text, "citation": s.citation} for s in self.sentences],
+            "citations": [c.to_json() for c in self.citations],
+        }

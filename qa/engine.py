@@ -1,0 +1,87 @@
+"""The assistant: a question in, an :class:`~qa.answer.Answer` out, every word from the catalogue."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from qa import listing
+from qa.answer import Answer, Citation, Sentence
+from qa.dense import DenseIndex
+from qa.errors import UsageError
+from qa.extract import choose_sentences
+from qa.intent import Intent, analyse
+from qa.model import Catalogue
+from qa.places import economies_in
+from qa.retrieval import Retriever, Scored
+
+MAX_QUESTION_CHARS = 2000  # beyond this a "question" is pasted text; the head carries the question
+
+# Abstention, calibrated on the dev set (bench/eval.py): out-of-scope questions against in-scope
+# paraphrases, counting a false abstention as bad as a false answer.
+ABSTAIN_FLOOR = 0.30  # below this cosine to every entry text, nothing in the catalogue is about it
+ABSTAIN_UNKNOWN_NAME = 0.45  # a name the catalogue never uses ("MC13") and no close entry: abstain
+
+NOTHING = "Nothing in the catalogue answers that."
+
+
+def clean_question(question: str) -> str:
+    """Printable text on one line; UsageError when nothing is left to ask."""
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in question or "")
+    text = " ".join(text.split())[:MAX_QUESTION_CHARS]
+    if not re.search(r"\w", text):
+        raise UsageError('the question is empty; ask something like "Who presented on cyber security?"')
+    return text
+
+
+@dataclass
+class Assistant:
+    """Answers questions about one catalogue. Build once (it holds the indexes), ask many times."""
+
+    catalogue: Catalogue
+    retriever: Retriever
+
+    @classmethod
+    def build(cls, catalogue: Catalogue, dense: DenseIndex | None) -> Assistant:
+        return cls(catalogue, Retriever(catalogue, dense))
+
+    def analyse(self, question: str) -> Intent:
+        return analyse(question, self.catalogue, self.retriever.aliases)
+
+    def answer(self, question: str, *, top_k: int = 5, intent: Intent | None = None) -> Answer:
+        question = clean_question(question)
+        intent = intent or self.analyse(question)
+        if intent.kind in ("list", "count"):
+            listed = listing.answer_list(self, question, intent)
+            if listed is not None:
+                return listed
+        return self.answer_fact(question, intent, top_k=top_k)
+
+    def answer_fact(self, question: str, intent: Intent, *, top_k: int = 5) -> Answer:
+        qvec = self.retriever.query_vector(question)
+        ranked = self.retriever.rank(question, intent, qvec)[: max(1, top_k)]
+        if not ranked or self.should_abstain(question, ranked[0]):
+            return abstain(question)
+        picks = choose_sentences(question, ranked, self.retriever)
+        numbers: dict[int, int] = {}
+        sentences = []
+        for pick in picks:
+            n = numbers.setdefault(pick.rank, len(numbers) + 1)
+            sentences.append(Sentence(pick.text, n))
+        citations = tuple(Citation(n, ranked[rank].entry, ranked[rank].dense) for rank, n in numbers.items())
+        text = " ".join(f"{s.text} [{s.citation}]" for s in sentences)
+        return Answer(question, text, sentences=tuple(sentences), citations=citations, kind="fact")
+
+    def should_abstain(self, question: str, best: Scored) -> bool:
+        """True when the best entry does not answer: too far in meaning, or about someone else."""
+        if best.dense < ABSTAIN_FLOOR:
+            return True
+        named = economies_in(question)
+        if named and not named & self.retriever.mentions_text[self.retriever.index_of[best.entry.id]]:
+            return True  # "the EU's threshold" is not answered by Australia's
+        return best.dense < ABSTAIN_UNKNOWN_NAME and bool(self.retriever.unknown_names(question))
+
+
+def abstain(question: str) -> Answer:
+    return Answer(question, NOTHING, abstained=True, kind="abstain")

@@ -1,0 +1,166 @@
+"""What a question asks for: a fact, or a list or count of entries, and the structure it names
+(a period, institutions, institution types, categories)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa.institutions import norm
+from qa.model import Catalogue
+from qa.periods import Period, find_period
+from qa.places import economies_in
+from qa.text import fold, tokens
+
+_COUNTED = r"(?:times|presentations?|talks?|sessions?|briefings?|updates?|entries|items|slides?|decks?)"
+_COUNT = re.compile(
+    rf"\bhow many\s+(?:(?:different|separate|individual|other|more|total)\s+)?{_COUNTED}\b"
+    rf"|\bhow often\b|\bnumber of\s+{_COUNTED}\b|\bcount (?:the |all )?{_COUNTED}\b"
+    r"|\bhow many\s+(?:did|has|have|does|were|was)\b.*\b(?:present|presented|give|gave|given|make|made)\b",
+    re.IGNORECASE,
+)
+_LIST = re.compile(
+    r"^\s*(?:please\s+)?(?:list|show|name|enumerate|give me)\b"
+    r"|\b(?:which|what)\s+(?:other\s+)?(?:presentations?|talks?|sessions?|briefings?|entries)\b"
+    r"|\b(?:which|what)\s+(?:other\s+)?(?:institutions|organi[sz]ations|members|presenters?|countries|economies)\b"
+    r".*\b(?:present|presented|presenting|spoke|talked|briefed|gave|given)\b"
+    r"|\bwhat\s+(?:was|were|has been|have been)\s+presented\b"
+    r"|\bwho\s+(?:has\s+)?(?:presented|spoke|talked|gave (?:a )?(?:presentations?|talks?))\b"
+    r"|\bwhat\s+(?:did|has|have)\s+.+?\s+presen(?:t|ted)\b(?:\s+(?:to|at|in|on|before|since|during|between|after)\b.*)?\s*[?.!]*\s*$"
+    r"|\b(?:all|every|everything)\b.*\bpresent"
+    r"|\beverything\b",
+    re.IGNORECASE,
+)
+_TOPIC_AFTER = re.compile(
+    r"\b(?:on|about|regarding|concerning|related to)\s+(?!behalf\b)(?P<topic>[^?.!]+)", re.IGNORECASE
+)
+# "the WTO" as the forum, not as the presenter.
+_FORUM = re.compile(
+    r"\b(?:the\s+)?wto(?:'s)?\s+(?:informal\s+)?(?:working\s+group|msme\s+group|members?|msme|committee|ministerial)\b"
+    r"|\b(?:the\s+)?(?:informal\s+)?(?:msme|working)\s+group(?:\s+on\s+msmes?)?\b",
+    re.IGNORECASE,
+)
+_TYPES = [
+    (re.compile(r"\borgani[sz]ed by (?:a )?members?\b|\bon behalf of\b", re.I), "organized by Member"),
+    (re.compile(r"\b(?:international|intergovernmental) organi[sz]ations?\b|\bios\b|\btype io\b", re.I), "IO"),
+    (re.compile(r"\b(?:the )?(?:wto )?secretariat\b", re.I), "Secretariat"),
+    (
+        re.compile(
+            r"\b(?:type |category )?other\b(?= (?:institutions?|organi[sz]ations?|presenters?|type))|\btype other\b",
+            re.I,
+        ),
+        "Other",
+    ),
+    (re.compile(r"\bmembers?(?: governments?| states| economies| countries)?\b|\bgovernments?\b", re.I), "Member"),
+]
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str  # "fact", "list" or "count"
+    period: Period | None = None
+    institutions: tuple[str, ...] = ()
+    economies: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # category or sub-section names as the catalogue writes them
+    topic: str = ""
+    named: tuple[str, ...] = field(default_factory=tuple)  # names the question uses, for messages
+
+    @property
+    def structural(self) -> bool:
+        return bool(self.period or self.institutions or self.types or self.categories)
+
+
+def _phrase_in(needle: list[str], hay: list[str]) -> bool:
+    n = len(needle)
+    return n > 0 and any(hay[i : i + n] == needle for i in range(len(hay) - n + 1))
+
+
+def find_categories(question: str, catalogue: Catalogue) -> list[str]:
+    """Category and sub-section names the question contains (stemmed words, in order)."""
+    q = tokens(question)
+    names = list(catalogue.categories) + sorted({e.subcategory for e in catalogue.entries if e.subcategory})
+    found = []
+    for name in names:
+        words = tokens(re.sub(r"\(.*?\)", "", name))
+        if _phrase_in(words, q):
+            found.append(name)
+    # "Digital" inside "Standards to digitalize trade" is one mention, not two.
+    return [n for n in found if not any(n != m and _phrase_in(tokens(n), tokens(m)) for m in found)]
+
+
+def find_institutions(question: str, aliases: dict[str, set[str]]) -> list[str]:
+    """Institutions named by acronym, name or economy ("Canada" -> Government of Canada, ...)."""
+    text = " " + norm(_FORUM.sub(" ", question)) + " "
+    found = [inst for inst, names in aliases.items() if any(f" {a} " in text for a in names if a)]
+    for economy in economies_in(_FORUM.sub(" ", question)):
+        key = norm(economy)
+        found += [inst for inst in aliases if f" {key} " in f" {norm(inst)} " and inst not in found]
+    # An acronym inside a longer name that also matched ("ICC" in "ICC-UK") is the longer one's.
+    return [i for i in found if not any(norm(i) != norm(j) and f" {norm(i)} " in f" {norm(j)} " for j in found)]
+
+
+def analyse(question: str, catalogue: Catalogue, aliases: dict[str, set[str]]) -> Intent:
+    categories = find_categories(question, catalogue)
+    rest = question
+    for name in categories:
+        rest = re.sub(re.escape(name), " ", rest, flags=re.IGNORECASE)
+    period = find_period(rest)
+    institutions = find_institutions(rest, aliases)
+    kind = "count" if _COUNT.search(question) else "list" if _LIST.search(question) else "fact"
+    types: list[str] = []
+    if kind != "fact":
+        scrubbed = _FORUM.sub(" ", rest)
+        for pattern, name in _TYPES:
+            if pattern.search(scrubbed):
+                types.append(name)
+                scrubbed = pattern.sub(" ", scrubbed)
+    topic = ""
+    if m := _TOPIC_AFTER.search(rest):
+        topic = m.group("topic").strip()
+    return Intent(
+        kind=kind,
+        period=period,
+        institutions=tuple(institutions),
+        economies=tuple(sorted(economies_in(question))),
+        types=tuple(types),
+        categories=tuple(categories),
+        topic=topic,
+    )
+
+
+def folded(question: str) -> str:
+    return fold(question)
+
+
+_WHO = [
+    re.compile(
+        r"\b(?:did|has|have|does|do)\s+(?:the\s+)?(?P<who>[\w&'/.-]+(?:\s+[\w&'/.-]+){0,7}?)\s+"
+        r"(?:present|presented|give|gave|make|made|talk|speak|brief|say|share|deliver)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?:by|from)\s+(?:the\s+)?(?P<who>[\w&'/.-]+(?:\s+[\w&'/.-]+){0,7}?)\s*(?=[?.!,]|$|\s+(?:in|on|since|before|after|during|between|at|to|about)\b)",
+        re.IGNORECASE,
+    ),
+]
+_NOT_A_NAME = re.compile(
+    r"^(?:(?:it|they|them|he|she|we|you|i|anyone|someone|somebody|anybody|each|all|any|this|that|these|those|"
+    r"presentations?|talks?|sessions?|members?|presenters?|speakers?|institutions?|organi[sz]ations?|group|meeting|"
+    r"\d.*|a|an|the|its|their|there|[a-z]+ly)\b.*)?$",
+    re.IGNORECASE,
+)
+
+
+def presenter_phrase(question: str) -> str | None:
+    """The presenter a list or count question names ("the World Bank" in "What did the World Bank present?").
+
+    Only phrases that look like names (a capital letter or digit) count, so "what did they present" is none.
+    """
+    scrubbed = _FORUM.sub(" ", question)
+    for pattern in _WHO:
+        for m in pattern.finditer(scrubbed):
+            who = m.group("who").strip(" .,'")
+            if who and not _NOT_A_NAME.match(who) and re.search(r"[A-Z0-9]", who):
+                return who
+    return None

@@ -1,0 +1,182 @@
+"""List and count questions: the complete set of matching entries, in date order."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from qa.answer import Answer, Citation, Sentence
+from qa.browse import matches_category
+from qa.dates import month_end
+from qa.intent import Intent, presenter_phrase
+from qa.model import Entry
+from qa.periods import Period
+from qa.places import economies_in
+from qa.text import content_tokens, tokens
+
+if TYPE_CHECKING:
+    from qa.engine import Assistant
+
+# A topic list ("Who presented on cyber security?") keeps entries this close to the best one.
+TOPIC_WITHIN = 1.5
+TOPIC_MIN_DENSE = 0.40
+_TYPE_WORDS = {
+    "Member": "members",
+    "IO": "international organizations",
+    "Secretariat": "the Secretariat",
+    "Other": "other institutions",
+    "organized by Member": "institutions invited by a member",
+}
+
+
+def answer_list(assistant: Assistant, question: str, intent: Intent) -> Answer | None:
+    """The complete answer to a list or count question, or None when it is really a fact question."""
+    rest = question
+    if intent.period:
+        rest = rest.replace(intent.period.text, " ")
+    for name in intent.categories:
+        rest = re.sub(re.escape(name), " ", rest, flags=re.IGNORECASE)
+    who = presenter_phrase(rest)
+    if who and not (intent.institutions or intent.types or economies_in(who)):
+        return _compose(question, intent, [], by=f"the {who}" if not who.lower().startswith("the ") else who)
+    if intent.structural:
+        entries = [e for e in assistant.catalogue.entries if _passes(e, intent)]
+        if len(entries) > 1 and _topic_of(intent, assistant):
+            entries = _refine(assistant, question, intent, entries)
+    elif _topic_words(question):
+        entries = _topic_entries(assistant, question, intent)
+        if not entries:
+            return None
+    else:
+        entries = list(assistant.catalogue.entries)
+    entries.sort(key=lambda e: e.date)
+    if len(entries) == 1:
+        return _single(assistant, question, intent, entries[0])
+    return _compose(question, intent, entries)
+
+
+def _single(assistant: Assistant, question: str, intent: Intent, entry: Entry) -> Answer:
+    """One match: say so, and let its summary answer ("What did WIPO present in November 2021?")."""
+    from qa.extract import choose_sentences
+
+    retriever = assistant.retriever
+    i = retriever.index_of[entry.id]
+    ranked = retriever.rank(question, intent, retriever.query_vector(question), candidates=[i])
+    picks = choose_sentences(question, ranked, retriever)
+    scope = describe(intent)
+    scope = f" {scope}" if scope else ""
+    head = f"The catalogue has 1 presentation{scope}: {entry.title} ({entry.institution}, {_day(entry.date)})."
+    sentences = tuple(Sentence(p.text, 1) for p in picks)
+    text = " ".join([head] + [f"{s.text} [1]" for s in sentences])
+    return Answer(
+        question, text, count=1, sentences=sentences, citations=(Citation(1, entry, ranked[0].dense),), kind=intent.kind
+    )
+
+
+def _passes(e: Entry, intent: Intent) -> bool:
+    if intent.period and not intent.period.contains(e.date):
+        return False
+    if intent.institutions and e.institution not in intent.institutions:
+        return False
+    if intent.types and e.institution_type not in intent.types:
+        return False
+    return not intent.categories or any(matches_category(e, c) for c in intent.categories)
+
+
+_LIST_WORDS = {"list", "which", "who", "all", "every", "name", "give", "many", "time", "often", "number", "count"}
+
+
+def _topic_words(question: str) -> list[str]:
+    return [t for t in content_tokens(question) if t not in _LIST_WORDS]
+
+
+def _topic_of(intent: Intent, assistant: Assistant) -> list[str]:
+    """Words of an explicit topic ("... on the Global Trade Helpdesk") that no filter already covers."""
+    if not intent.topic:
+        return []
+    covered = set(_LIST_WORDS)
+    for inst in intent.institutions:
+        covered.update(tokens(inst + " " + " ".join(assistant.retriever.aliases.get(inst, ()))))
+    for name in intent.categories:
+        covered.update(tokens(name))
+    if intent.period:
+        covered.update(tokens(intent.period.text))
+    return [t for t in content_tokens(intent.topic) if t not in covered and not t.isdigit()]
+
+
+def _refine(assistant: Assistant, question: str, intent: Intent, entries: list[Entry]) -> list[Entry]:
+    """The filtered entries that are about the question's topic (all of them if none stands out)."""
+    retriever = assistant.retriever
+    ranked = retriever.rank(
+        intent.topic, intent, retriever.query_vector(question), [retriever.index_of[e.id] for e in entries]
+    )
+    top = ranked[0].score
+    kept = [s.entry for s in ranked if s.score >= top - TOPIC_WITHIN and s.dense >= TOPIC_MIN_DENSE]
+    return kept or entries
+
+
+def _topic_entries(assistant: Assistant, question: str, intent: Intent) -> list[Entry]:
+    retriever = assistant.retriever
+    ranked = retriever.rank(question, intent, retriever.query_vector(question))
+    if not ranked or assistant.should_abstain(question, ranked[0]):
+        return []
+    top = ranked[0].score
+    return [s.entry for s in ranked if s.score >= top - TOPIC_WITHIN and s.dense >= TOPIC_MIN_DENSE]
+
+
+def describe(intent: Intent, by: str | None = None) -> str:
+    """ "by the ITC in October 2022", in words a person would use."""
+    parts = []
+    if by:
+        parts.append(f"by {by}")
+    elif intent.institutions:
+        parts.append("by " + _join(list(intent.institutions)))
+    if intent.types:
+        parts.append("by " + _join([_TYPE_WORDS[t] for t in intent.types]))
+    if intent.categories:
+        parts.append("in " + _join(list(intent.categories)))
+    if intent.period:
+        parts.append(period_words(intent.period))
+    return " ".join(parts)
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def period_words(p: Period) -> str:
+    lo, hi = p.start, p.end
+    if lo and hi:
+        if lo == hi:
+            return f"on {_day(lo)}"
+        if lo.day == 1 and hi == month_end(hi.year, hi.month):
+            if (lo.year, lo.month) == (hi.year, hi.month):
+                return f"in {lo:%B %Y}"
+            if lo.month == 1 and hi.month == 12:
+                return f"in {lo.year}" if lo.year == hi.year else f"from {lo.year} to {hi.year}"
+            return f"from {lo:%B %Y} to {hi:%B %Y}"
+        return f"from {_day(lo)} to {_day(hi)}"
+    if lo:
+        return f"since {_day(lo)}"
+    assert hi is not None
+    return f"up to {_day(hi)}"
+
+
+def _compose(question: str, intent: Intent, entries: list[Entry], by: str | None = None) -> Answer:
+    n = len(entries)
+    noun = "presentation" if n == 1 else "presentations"
+    scope = describe(intent, by)
+    scope = f" {scope}" if scope else ""
+    citations = tuple(Citation(i + 1, e) for i, e in enumerate(entries))
+    if n == 0:
+        text = f"The catalogue has no presentations{scope}."
+    else:
+        lines = [f"The catalogue has {n} {noun}{scope}:"]
+        lines += [f"[{c.n}] {_day(c.entry.date)}: {c.entry.title} ({c.entry.institution})" for c in citations]
+        text = "\n".join(lines)
+    return Answer(question, text, count=n, citations=citations, kind=intent.kind)

@@ -1,0 +1,64 @@
+"""Economies people name in questions ("What did Canada present?", "Brazilian MSMEs").
+
+The WTO's members and observers, with the adjectives people use for them. A question that names
+one of these is about that economy: entries whose institution or title names it are preferred, and
+a fact question about an economy the catalogue never mentions is not answered from another one.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_ECONOMIES = """
+Afghanistan|Afghan; Albania|Albanian; Angola|Angolan; Antigua and Barbuda; Argentina|Argentine|Argentinian;
+Armenia|Armenian; Australia|Australian; Austria|Austrian; Bahrain|Bahraini; Bangladesh|Bangladeshi; Barbados;
+Belgium|Belgian; Belize; Benin; Bolivia|Bolivian; Botswana; Brazil|Brazilian; Brunei; Bulgaria|Bulgarian;
+Burkina Faso; Burundi; Cabo Verde|Cape Verde; Cambodia|Cambodian; Cameroon; Canada|Canadian; Central African Republic;
+Chad; Chile|Chilean; China|Chinese; Colombia|Colombian; Congo; Costa Rica|Costa Rican; Cote d'Ivoire|Ivory Coast;
+Croatia|Croatian; Cuba|Cuban; Cyprus; Czech Republic|Czechia|Czech; Denmark|Danish; Djibouti; Dominica;
+Dominican Republic; Ecuador|Ecuadorian; Egypt|Egyptian; El Salvador; Estonia|Estonian; Eswatini; Ethiopia|Ethiopian;
+European Union|EU|European|Europe; Fiji; Finland|Finnish; France|French; Gabon; Gambia; Georgia; Germany|German;
+Ghana|Ghanaian; Greece|Greek; Grenada; Guatemala; Guinea; Guyana; Haiti; Honduras; Hong Kong; Hungary|Hungarian;
+Iceland; India|Indian; Indonesia|Indonesian; Iran; Iraq; Ireland|Irish; Israel|Israeli; Italy|Italian; Jamaica;
+Japan|Japanese; Jordan|Jordanian; Kazakhstan; Kenya|Kenyan; Korea|Korean; Kuwait; Kyrgyz Republic|Kyrgyzstan;
+Lao PDR|Laos; Latvia; Lesotho; Liberia; Liechtenstein; Lithuania; Luxembourg; Macao; Madagascar; Malawi;
+Malaysia|Malaysian; Maldives; Mali; Malta; Mauritania; Mauritius; Mexico|Mexican; Moldova; Mongolia; Montenegro;
+Morocco|Moroccan; Mozambique; Myanmar; Namibia; Nepal; Netherlands|Dutch; New Zealand; Nicaragua; Niger;
+Nigeria|Nigerian; North Macedonia; Norway|Norwegian; Oman; Pakistan|Pakistani; Panama; Papua New Guinea; Paraguay;
+Peru|Peruvian; Philippines|Philippine|Filipino; Poland|Polish; Portugal|Portuguese; Qatar; Romania|Romanian;
+Russia|Russian Federation|Russian; Rwanda; Saint Lucia; Samoa; Saudi Arabia|Saudi; Senegal; Seychelles;
+Sierra Leone; Singapore|Singaporean; Slovak Republic|Slovakia; Slovenia; Solomon Islands; South Africa|South African;
+Spain|Spanish; Sri Lanka; Suriname; Sweden|Swedish; Switzerland|Swiss; Chinese Taipei|Taiwan; Tajikistan;
+Tanzania; Thailand|Thai; Togo; Tonga; Trinidad and Tobago; Tunisia; Turkey|Turkiye|Turkish; Uganda; Ukraine|Ukrainian;
+United Arab Emirates|UAE|Emirati|Abu Dhabi|Dubai; United Kingdom|UK|Britain|British; United States|USA|US|American;
+Uruguay|Uruguayan; Uzbekistan; Vanuatu; Venezuela; Viet Nam|Vietnam|Vietnamese; Yemen; Zambia; Zimbabwe
+"""
+
+
+@lru_cache(maxsize=1)
+def economies() -> dict[str, str]:
+    """Lower-case name or adjective -> the economy's name."""
+    table: dict[str, str] = {}
+    for group in _ECONOMIES.split(";"):
+        names = [n.strip() for n in group.split("|") if n.strip()]
+        for name in names:
+            table[name.casefold()] = names[0]
+    return table
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    names = sorted(economies(), key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(" + "|".join(re.escape(n) for n in names) + r")(?:'s|')?(?![\w])", re.IGNORECASE)
+
+
+def economies_in(text: str) -> set[str]:
+    """The economies a text names. Short all-caps codes (US, UK, EU) only count in capitals."""
+    found = set()
+    for m in _pattern().finditer(text):
+        word = m.group(1)
+        if len(word) <= 3 and word != word.upper():
+            continue  # "us" is a pronoun, not the United States
+        found.add(economies()[word.casefold()])
+    return found
