@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import browse
+from cli import ask, browse, rebuild
 
 app = typer.Typer(
     name="msme-qa",
@@ -14,6 +14,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+app.command("ask")(ask.ask)
+app.command("rebuild")(rebuild.rebuild)
 app.command("list")(browse.list_entries)
 app.command("show")(browse.show)
 app.command("check")(browse.check)

@@ -1,0 +1,50 @@
+"""Showing an answer: sentences with [n] markers, then the numbered sources with clickable links."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from cli.render import link_text
+from qa.answer import Answer, Citation
+
+
+def source_line(c: Citation) -> Text:
+    e = c.entry
+    out = Text(f"[{c.n}] ", style="bold cyan")
+    out.append(e.title, style="bold")
+    out.append(f" — {e.institution} ({e.institution_type}), {e.date.day} {e.date:%B %Y}\n    ")
+    out.append_text(link_text(e.link))
+    return out
+
+
+def list_table(answer: Answer) -> Table:
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("#", style="cyan", no_wrap=True)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Title", ratio=3)
+    table.add_column("Institution", ratio=2)
+    for c in answer.citations:
+        e = c.entry
+        title = Text(e.title, style=f"link {e.link}" if e.link else "")
+        table.add_row(str(c.n), e.date.isoformat(), title, f"{e.institution} ({e.institution_type})")
+    return table
+
+
+def render(answer: Answer) -> RenderableType:
+    """What a person sees; the plain-text content equals ``answer.text`` plus the sources."""
+    if answer.abstained:
+        return Text(answer.text, style="yellow")
+    if answer.count is not None and answer.count != 1:
+        head = answer.text.splitlines()[0]
+        if not answer.citations:
+            return Text(head)
+        return Group(Text(head, style="bold"), list_table(answer))
+    body = Text(answer.text)
+    sources = [source_line(c) for c in answer.citations]
+    return Group(body, Text(""), Text("Sources", style="bold"), *sources)
+
+
+def show(console: Console, answer: Answer) -> None:
+    console.print(render(answer))

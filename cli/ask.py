@@ -1,0 +1,41 @@
+"""`msme-qa ask`: one question, one answer."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from cli import answers, options, render
+from cli.errors import handled
+
+
+def status(message: str) -> None:
+    sys.stderr.write(f"msme-qa: {message}\n")
+    sys.stderr.flush()
+
+
+@handled
+def ask(
+    question: Annotated[list[str], typer.Argument(help="The question (quotes optional).", show_default=False)],
+    json: options.Json = False,
+    top_k: Annotated[int, typer.Option("--top-k", min=1, max=50, help="Entries considered for an answer.")] = 5,
+    catalogue: options.Catalogue = None,
+    index: options.Index = None,
+    model: options.Model = None,
+) -> None:
+    """Answer one question with sentences from the catalogue and their sources.
+
+    Example: msme-qa ask "What is Australia's de minimis threshold?"
+    """
+    from qa.engine import clean_question
+    from qa.service import open_assistant
+
+    text = clean_question(" ".join(question))  # an empty question fails before anything loads
+    assistant = open_assistant(catalogue, index, model, on_status=status)
+    answer = assistant.answer(text, top_k=top_k)
+    if json:
+        render.print_json(answer.to_json())
+        return
+    answers.show(render.console(), answer)
