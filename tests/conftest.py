@@ -41,3 +41,32 @@ def by_title(catalogue):
     for entry in catalogue.entries:
         table.setdefault(entry.title, []).append(entry)
     return table
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled catalogue's index, built once per test session with the real model."""
+    import os
+
+    from qa.catalogue import load_catalogue
+    from qa.service import rebuild
+
+    directory = tmp_path_factory.mktemp("index") / "bundled"
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("build-cache"))
+    try:
+        rebuild(load_catalogue(SEED), directory, None)
+    finally:
+        if saved is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = saved
+    return directory
+
+
+@pytest.fixture(scope="session")
+def assistant(built_index: Path):
+    """The real assistant over the bundled catalogue (real model, real FAISS index)."""
+    from qa.service import open_assistant
+
+    return open_assistant(SEED, built_index, None)

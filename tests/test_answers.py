@@ -1,0 +1,131 @@
+"""Answers through the real assistant and the real CLI: each kind of question, with its contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+
+from .conftest import ROOT
+
+runner = CliRunner()
+
+
+def ask_json(built_index, question: str, *extra: str) -> dict:
+    result = runner.invoke(app, ["ask", question, "--json", "--index", str(built_index), *extra])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_fact_answer_is_extracted_and_cited(built_index, catalogue):
+    data = ask_json(built_index, "What is Australia's de minimis threshold?")
+    assert data["abstained"] is False and data["count"] is None
+    assert "AUD 1,000" in data["answer"]
+    first = data["citations"][0]
+    assert first["title"] == "Australia's experience on Goods and Service Tax (GST) on low value imported goods"
+    assert first["institution"] == "Australia's Department of Home Affairs" and first["date"] == "2021-05-04"
+    assert set(first) == {"n", "id", "title", "institution", "institution_type", "date", "category", "link", "score"}
+    # every sentence is verbatim from the cited entry's summary
+    summaries = {e.id: e.summary for e in catalogue.entries}
+    by_n = {c["n"]: c["id"] for c in data["citations"]}
+    for sentence in data["sentences"]:
+        assert sentence["text"] in summaries[by_n[sentence["citation"]]]
+        assert f"{sentence['text']} [{sentence['citation']}]" in data["answer"]
+
+
+def test_paraphrase_finds_the_entry(built_index):
+    data = ask_json(built_index, "Which country was the first to make electronic trade documents legally valid?")
+    assert not data["abstained"]
+    assert data["citations"][0]["title"] == "Bahrain's ETR Law"
+
+
+def test_a_named_date_picks_the_right_one_of_four_same_titled_talks(built_index):
+    data = ask_json(built_index, "What did the ITC say about the Global Trade Helpdesk in April 2022?")
+    assert data["citations"][0]["date"] == "2022-04-07"
+    assert "informational webinars" in data["answer"]
+
+
+def test_list_question_gives_the_complete_set_in_date_order(built_index):
+    data = ask_json(built_index, "What was presented in October 2022?")
+    assert data["count"] == 6 and len(data["citations"]) == 6
+    dates = [c["date"] for c in data["citations"]]
+    assert dates == sorted(dates) and set(dates) == {"2022-10-12", "2022-10-13"}
+    assert "6 presentations" in data["answer"]
+
+
+def test_count_question(built_index):
+    data = ask_json(built_index, "How many times did the ITC present?")
+    assert data["count"] == 6
+    assert {c["institution"] for c in data["citations"]} == {"ITC"}
+
+
+def test_list_by_type_category_and_period(built_index):
+    assert ask_json(built_index, "What did members present since 2022?")["count"] == 1
+    assert ask_json(built_index, "Which talks are in the Sustainability category?")["count"] == 5
+    assert ask_json(built_index, "Which presentations were about cross-border payments?")["count"] == 4
+    assert ask_json(built_index, "What presentations were given before May 2021?")["count"] == 3
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What was presented in March 2022?",
+        "What did the World Bank present?",
+        "How many presentations did the IMF give?",
+    ],
+)
+def test_nothing_matches_gives_count_zero_not_the_nearest_text(built_index, question):
+    data = ask_json(built_index, question)
+    assert data["count"] == 0 and data["citations"] == []
+    assert "no presentations" in data["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How do I renew my passport?", "What is the EU's de minimis threshold for VAT on imported goods?"],
+)
+def test_out_of_scope_questions_abstain(built_index, question):
+    data = ask_json(built_index, question)
+    assert data["abstained"] is True and data["citations"] == []
+    assert "Nothing in the catalogue" in data["answer"]
+
+
+def test_text_output_has_markers_and_numbered_sources_without_escape_codes(built_index):
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", "ask", "Who presented on cyber security?", "--index", str(built_index)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "COLUMNS": "120"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "GCA Cybersecurity Toolkit for Small Business" in result.stdout or "Cyber" in result.stdout
+    assert "\x1b[" not in result.stdout
+
+
+def test_fact_text_output_lists_sources_with_links(built_index):
+    result = runner.invoke(
+        app, ["ask", "What is the GCA toolkit?", "--index", str(built_index)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0
+    assert "[1]" in result.stdout and "Sources" in result.stdout
+    assert "https://www.wto.org/english/tratop_e/msmes_e/gca_toolkit_7april22.pdf" in result.stdout
+
+
+def test_empty_question_exits_2_before_loading_anything(tmp_path):
+    result = runner.invoke(app, ["ask", "   ", "--index", str(tmp_path / "never-built")])
+    assert result.exit_code == 2
+    assert "empty" in result.stderr
+    assert not (tmp_path / "never-built").exists()
+
+
+def test_top_k_is_validated():
+    result = runner.invoke(app, ["ask", "x", "--top-k", "0"])
+    assert result.exit_code == 2
