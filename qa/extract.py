@@ -18,7 +18,7 @@ from qa.retrieval import Retriever, Scored
 from qa.text import content_tokens, tokens
 
 MAX_SENTENCES = 3
-KEEP_WITHIN = 0.35  # a further sentence must score this close to the best one
+KEEP_WITHIN = 0.5  # a further sentence must score this close to the best one
 SECOND_ENTRY_WITHIN = 0.25  # another entry contributes only if it ranks this close to the best
 NEAR_DUPLICATE = 0.8  # token Jaccard
 W_FOCUS = 1.0
@@ -45,6 +45,13 @@ _ASKS_EXPANSION = re.compile(r"\bstands? for\b|\bacronym\b|\babbreviat", re.IGNO
 _ASKS_WHO = re.compile(r"^\s*(?:who|by whom)\b", re.IGNORECASE)
 _PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+(?:,| of| from| an?\b| the\b| co-founder| joined| presented)")
 _ACRONYM = re.compile(r"\b([A-Z][A-Z0-9&/]{1,})\b")
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "final", "last")
+_ORDINAL_START = re.compile(
+    r"^(?:the\s+)?(?P<o>first|second|third|fourth|fifth|final|last)(?:ly)?\b|^(?P<f>finally|lastly)\b", re.IGNORECASE
+)
+# "TLIP is a suite of digital solutions around three components." announces what follows.
+_ANNOUNCES = re.compile(r"\b(?:two|three|four|five|six|several|following)\b[^.]*[.:]$", re.IGNORECASE)
+MAX_WITH_ENUMERATION = 6
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,9 @@ def answer_type_bonus(question: str, sentence: str) -> float:
         bonus += 0.3
     if _ASKS_WHO.search(question) and _PERSON.search(sentence):
         bonus += 0.15
+    start = _ORDINAL_START.match(sentence)
+    if start and start.group("o") and re.search(rf"\b{start.group('o').lower()}\b", question, re.IGNORECASE):
+        bonus += 0.3  # "What was the first option?" -> "The first was ..."
     return bonus
 
 
@@ -120,7 +130,26 @@ def choose_sentences(
             continue
         chosen.append(pick)
     chosen.sort(key=lambda p: (p.rank, p.index))
-    return chosen
+    return _with_enumerations(chosen, retriever, ranked)
+
+
+def _with_enumerations(chosen: list[Pick], retriever: Retriever, ranked: list[Scored]) -> list[Pick]:
+    """A sentence that announces a list ("... around three components.") brings the items that follow it."""
+    out: list[Pick] = []
+    for pick in chosen:
+        if pick in out:
+            continue
+        out.append(pick)
+        if not _ANNOUNCES.search(pick.text):
+            continue
+        sentences = retriever.sentences[retriever.index_of[ranked[pick.rank].entry.id]]
+        for j in range(pick.index + 1, len(sentences)):
+            if not _ORDINAL_START.match(sentences[j]) or len(out) >= MAX_WITH_ENUMERATION:
+                break
+            item = next((c for c in chosen if c.rank == pick.rank and c.index == j), None)
+            out.append(item or Pick(pick.rank, j, sentences[j], pick.score))
+    out.sort(key=lambda p: (p.rank, p.index))
+    return out
 
 
 def _jaccard(a: str, b: str) -> float:

@@ -15,7 +15,8 @@ from qa.text import fold, tokens
 _COUNTED = r"(?:times|presentations?|talks?|sessions?|briefings?|updates?|entries|items|slides?|decks?)"
 _COUNT = re.compile(
     rf"\bhow many\s+(?:(?:different|separate|individual|other|more|total)\s+)?{_COUNTED}\b"
-    rf"|\bhow often\b|\bnumber of\s+{_COUNTED}\b|\bcount (?:the |all )?{_COUNTED}\b"
+    rf"|\bhow often\b.*\b(?:present|presented|gave|given|spoke|briefed|appear|appeared)\b"
+    rf"|\bnumber of\s+{_COUNTED}\b|\bcount (?:the |all )?{_COUNTED}\b"
     r"|\bhow many\s+(?:did|has|have|does|were|was)\b.*\b(?:present|presented|give|gave|given|make|made)\b",
     re.IGNORECASE,
 )

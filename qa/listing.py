@@ -53,6 +53,8 @@ def answer_list(assistant: Assistant, question: str, intent: Intent) -> Answer |
         if not entries:
             return None
         entries.sort(key=lambda e: e.date)
+        if len(entries) == 1:
+            return _single(assistant, question, intent, entries[0])
         return _compose(question, intent, entries, matched=True)
     else:
         entries = list(assistant.catalogue.entries)
