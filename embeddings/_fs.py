@@ -1,0 +1,119 @@
+"""Durable file operations: fsynced writes, hashing, linking, and the writer lock."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from embeddings.errors import IndexLocked
+
+_CHUNK = 1 << 20
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file's bytes, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_record(path: Path) -> dict[str, Any]:
+    """What the manifest stores about one file: its size and sha256."""
+    return {"size": path.stat().st_size, "sha256": sha256_file(path)}
+
+
+def fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a directory's entries (new names, renames) durable."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file and fsync it (the caller renames or fsyncs the directory)."""
+    with path.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def write_json(path: Path, obj: Any) -> None:
+    write_bytes(path, (json.dumps(obj, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+
+
+def replace_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so a reader sees either the old or the new content, never a mix."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    write_bytes(tmp, data)
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def link_or_copy(src: Path, dst: Path) -> None:
+    """Hard-link ``src`` to ``dst`` (files of a generation are never modified), else copy and fsync."""
+    try:
+        os.link(src, dst)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+            raise
+        shutil.copyfile(src, dst)
+        fsync_file(dst)
+
+
+def fsync_tree(root: Path) -> None:
+    """Fsync every file and directory under ``root`` (bottom-up), then ``root`` itself."""
+    for dirpath, _dirs, files in os.walk(root, topdown=False):
+        for name in files:
+            fsync_file(Path(dirpath, name))
+        fsync_dir(Path(dirpath))
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a directory tree, ignoring what has already gone (another cleanup, a reader's retry)."""
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
+    """Hold ``flock(LOCK_EX)`` on ``lock_path``; raise IndexLocked after ``timeout`` seconds of waiting.
+
+    The kernel drops the lock when the holder dies, so a SIGKILLed rebuild never leaves a stale lock.
+    """
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        delay = 0.01
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(lock_path, timeout) from None
+                time.sleep(min(delay, max(deadline - time.monotonic(), 0.0)))
+                delay = min(delay * 2, 0.25)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock

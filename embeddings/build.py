@@ -1,0 +1,271 @@
+"""Bring an index up to date with a set of documents: encode only what is new or changed.
+
+A rebuild with nothing to do returns after reading the manifest and hashing the files: it never
+imports torch nor loads the model. A previous index that is damaged or was built with another model
+is replaced by a full rebuild, and the report says why.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embeddings import ann, layout
+from embeddings._fs import exclusive_lock, write_json
+from embeddings.encoder import Encoder, SentenceTransformerEncoder, normalize_rows
+from embeddings.errors import EmbeddingsError, IndexCorrupt, IndexMismatch, IndexMissing
+from embeddings.freshness import ModelSpec, as_model_ref, json_normalized
+from embeddings.model import ModelRef
+from embeddings.placement import place_query_encoder, reusable_encoder
+from embeddings.store import DOCUMENTS, ENCODER_DIR, FAISS_FILE, VECTORS, Document, Index
+
+ProgressFn = Callable[[int, int], None]
+EncoderFactory = Callable[[ModelRef], Encoder]
+DEFAULT_LOCK_TIMEOUT = 30.0
+_TEXTS_PER_CHUNK = 256  # progress granularity: documents are encoded in chunks of about this many texts
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    """What a rebuild did; counts are per document. :meth:`to_json` gives the INTERFACE.md shape."""
+
+    entries: int
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    encoded: int
+    seconds: float
+    index: str
+    model: str
+    full: bool = False
+    reason: str | None = None  # why everything was re-encoded (first build, --full, damage, new model)
+    generation: str | None = None
+    written: bool = True  # False when the index was already up to date
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 2)
+        for internal in ("generation", "written"):
+            del data[internal]
+        return data
+
+
+@dataclass
+class _Plan:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    to_encode: list[Document] = field(default_factory=list)
+
+
+def update_index(
+    index_dir: Path | str,
+    docs: Sequence[Document],
+    model: ModelSpec = None,
+    *,
+    full: bool = False,
+    source: dict[str, Any] | None = None,
+    progress: ProgressFn | None = None,
+    encoder_factory: EncoderFactory | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    query_encoder: bool = True,
+    encoder_cache: Path | str | None = None,
+    index_type: str | None = None,
+) -> RebuildReport:
+    """Make ``index_dir`` hold exactly ``docs`` embedded with ``model``; returns what changed.
+
+    ``source`` is opaque metadata stored in the manifest and compared by :func:`check_fresh`.
+    ``progress(done, total)`` is called while encoding (documents). ``encoder_factory`` replaces the
+    sentence-transformers encoder (tests). ``query_encoder=False`` skips the ONNX export; an
+    ``encoder_cache`` directory shares exports between indexes. ``index_type`` overrides the FAISS
+    index chosen by size. Raises IndexLocked if another rebuild holds the lock past ``lock_timeout``.
+    """
+    started = time.perf_counter()
+    index_dir = Path(index_dir).expanduser()
+    ref = as_model_ref(model)
+    docs = _checked(docs)
+    stored_source = json_normalized(source or {})
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with exclusive_lock(index_dir / layout.LOCK, lock_timeout):
+        layout.collect_garbage(index_dir)
+        prev, reason = _previous(index_dir, ref)
+        if full and reason is None:
+            reason = "a full rebuild was requested"
+        plan = _plan(docs, prev, everything=reason is not None)
+        n_vectors = sum(len(d.texts) for d in docs)
+        kind = index_type or ann.choose_index_type(n_vectors)
+        reuse = reusable_encoder(index_dir, ref) if query_encoder else None
+
+        def report(encoded: int, generation: str, written: bool) -> RebuildReport:
+            return RebuildReport(
+                len(docs), len(plan.added), len(plan.changed), len(plan.removed), len(plan.unchanged),
+                encoded, time.perf_counter() - started, str(index_dir), ref.id,
+                reason is not None, reason, generation, written,
+            )  # fmt: skip
+
+        if prev is not None and reason is None and not plan.to_encode and not plan.removed:
+            same = prev.keys() == [d.key for d in docs] and prev.source == stored_source
+            if same and prev.index_type == kind and (reuse is not None or not query_encoder) and _intact(prev):
+                return report(0, prev.generation, written=False)
+
+        encoder = _LazyEncoder(ref, encoder_factory)
+        encoded = _encode(plan.to_encode, encoder, progress)
+        dim = _dimension(encoded, prev, encoder)
+        vectors, records = _assemble(docs, encoded, prev, dim)
+        with layout.new_generation(index_dir) as gen:
+            np.save(gen.path / VECTORS, vectors, allow_pickle=False)
+            write_json(gen.path / DOCUMENTS, {"documents": records})
+            params = ann.default_params(kind, n_vectors)
+            if kind != ann.FLAT:
+                import faiss
+
+                faiss.write_index(ann.build_index(vectors, kind, params), str(gen.path / FAISS_FILE))
+            encoder_info = None
+            if query_encoder:
+                reference = encoder.loaded if isinstance(encoder.loaded, SentenceTransformerEncoder) else None
+                encoder_info = place_query_encoder(
+                    gen.path / ENCODER_DIR, ref, dim, reuse=reuse, cache=encoder_cache, reference=reference
+                )
+            manifest = {
+                "model": {"id": ref.id, "fingerprint": ref.fingerprint, "dim": dim},
+                "normalization": "l2",
+                "metric": "inner_product",
+                "faiss": {"type": kind, "params": params},
+                "counts": {"documents": len(docs), "vectors": len(vectors)},
+                "source": stored_source,
+                "encoder": encoder_info,
+            }
+            final = gen.commit(manifest)
+        layout.collect_garbage(index_dir)
+        return report(len(plan.to_encode), final.name, written=True)
+
+
+class _LazyEncoder:
+    """Creates the encoder (and so loads the model) only if something must be encoded."""
+
+    def __init__(self, ref: ModelRef, factory: EncoderFactory | None) -> None:
+        self.ref = ref
+        self.factory: EncoderFactory = factory or SentenceTransformerEncoder
+        self.loaded: Encoder | None = None
+
+    def get(self) -> Encoder:
+        if self.loaded is None:
+            self.loaded = self.factory(self.ref)
+        return self.loaded
+
+
+def _checked(docs: Sequence[Document]) -> list[Document]:
+    seen: set[str] = set()
+    out = []
+    for doc in docs:
+        if not isinstance(doc.key, str) or not doc.key:
+            raise ValueError(f"document keys must be non-empty strings, got {doc.key!r}")
+        if doc.key in seen:
+            raise ValueError(f"duplicate document key {doc.key!r}")
+        if not all(isinstance(text, str) for text in doc.texts):
+            raise TypeError(f"document {doc.key!r}: texts must be strings")
+        seen.add(doc.key)
+        out.append(doc if isinstance(doc.texts, tuple) else Document(doc.key, tuple(doc.texts)))
+    return out
+
+
+def _previous(index_dir: Path, ref: ModelRef) -> tuple[Index | None, str | None]:
+    """The live generation if it is intact and built with ``ref``; else None and why."""
+    try:
+        gen = layout.current_generation(index_dir)
+        return Index(gen, layout.read_manifest(gen), fingerprint=ref.fingerprint, with_faiss=False), None
+    except IndexMissing:
+        return None, "there was no index yet"
+    except IndexCorrupt as exc:
+        return None, f"the previous index was damaged ({exc.path.name} {exc.problem})"
+    except IndexMismatch as exc:
+        return None, f"the previous index did not match ({exc.problem})"
+
+
+def _intact(prev: Index) -> bool:
+    """Whether the stored FAISS index (not read by the rebuild until now) matches the manifest."""
+    if FAISS_FILE not in prev.manifest["files"]:
+        return True
+    try:
+        layout.verify_files(prev.path, prev.manifest, [FAISS_FILE])
+    except IndexCorrupt:
+        return False
+    return True
+
+
+def _plan(docs: list[Document], prev: Index | None, *, everything: bool) -> _Plan:
+    plan = _Plan()
+    for doc in docs:
+        if prev is None or doc.key not in prev:
+            plan.added.append(doc.key)
+            plan.to_encode.append(doc)
+        elif prev.content_hash(doc.key) != doc.content_hash():
+            plan.changed.append(doc.key)
+            plan.to_encode.append(doc)
+        else:
+            plan.unchanged.append(doc.key)
+            if everything:
+                plan.to_encode.append(doc)
+    if prev is not None:
+        wanted = {d.key for d in docs}
+        plan.removed = [key for key in prev.keys() if key not in wanted]  # noqa: SIM118 - ordered list
+    return plan
+
+
+def _encode(docs: list[Document], encoder: _LazyEncoder, progress: ProgressFn | None) -> dict[str, np.ndarray]:
+    """Vectors of ``docs`` by key, encoded in chunks so ``progress`` can advance."""
+    out: dict[str, np.ndarray] = {}
+    if not docs:
+        return out
+    if progress:
+        progress(0, len(docs))
+    chunk: list[Document] = []
+    for i, doc in enumerate(docs, start=1):
+        chunk.append(doc)
+        if i == len(docs) or sum(len(d.texts) for d in chunk) >= _TEXTS_PER_CHUNK:
+            texts = [t for d in chunk for t in d.texts]
+            vectors = encoder.get().encode(texts) if texts else np.zeros((0, 0), np.float32)
+            if len(vectors) != len(texts) or not np.isfinite(vectors).all():
+                raise EmbeddingsError(f"the encoder returned {vectors.shape} values for {len(texts)} texts")
+            vectors = normalize_rows(vectors) if texts else vectors
+            offset = 0
+            for d in chunk:
+                out[d.key] = vectors[offset : offset + len(d.texts)]
+                offset += len(d.texts)
+            chunk = []
+            if progress:
+                progress(i, len(docs))
+    return out
+
+
+def _dimension(encoded: dict[str, np.ndarray], prev: Index | None, encoder: _LazyEncoder) -> int:
+    for vectors in encoded.values():
+        if vectors.ndim == 2 and len(vectors):
+            return int(vectors.shape[1])
+    return prev.dim if prev is not None else encoder.get().dim
+
+
+def _assemble(
+    docs: list[Document], encoded: dict[str, np.ndarray], prev: Index | None, dim: int
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """All vectors in document order (new ones from ``encoded``, the rest copied from ``prev``)."""
+    vectors = np.empty((sum(len(d.texts) for d in docs), dim), dtype=np.float32)
+    records = []
+    start = 0
+    for doc in docs:
+        n = len(doc.texts)
+        if n:
+            source = encoded[doc.key] if doc.key in encoded else prev.vectors(doc.key)  # type: ignore[union-attr]
+            if source.shape != (n, dim):
+                raise EmbeddingsError(f"vectors of {doc.key!r} have shape {source.shape}, expected ({n}, {dim})")
+            vectors[start : start + n] = source
+        records.append({"key": doc.key, "sha256": doc.content_hash(), "start": start, "count": n})
+        start += n
+    return vectors, records
