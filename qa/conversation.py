@@ -1,18 +1,16 @@
 """A conversation: follow-up questions answered from what was said, without a generative model.
 
 Every answer is still catalogue text (summary sentences) or catalogue fields set in a fixed template;
-the conversation only decides *which question* is answered and *from which entries*. The rules, tried
-in this order (see :meth:`Conversation.read`):
+the conversation only decides *which question* is answered and *from which entries*. The rules are
+plain patterns, tried in this order (see :meth:`Conversation.read`):
 
-1. **Acts on what the last answer cited**, when the question has no subject of its own:
+1. **Acts on what the last answer cited**, when the line has no subject, name or period of its own:
 
-   ===========================================  ==================================================
-   "more", "tell me more", "go on", "and?"      further sentences of the cited entries, not shown yet
-   "who gave it?", "by whom?", "when was that?"  ``Presented by <institution> (<type>) on <date>: <title>. [1]``
-   "where are the slides?", "link?"             ``<title>: <link> [1]``
-   "the second one", "number 3", "the last      that entry's opening sentences
-   one", "what was it about?"
-   ===========================================  ==================================================
+   - "more", "tell me more", "go on", "and?": further sentences of the cited entries, not shown yet;
+   - "who gave it?", "by whom?", "when was that?":
+     ``Presented by <institution> (<type>) on <date>: <title>. [1]``;
+   - "where are the slides?", "link?": ``<title>: <link> [1]``;
+   - "the second one", "number 3", "#3", "the last one", "what was it about?": opening sentences.
 
    An ordinal picks from the last question's sources (a list's numbering). Otherwise "it"/"that" is
    the entry in focus (a fact answer's first source, or the entry picked last); "they"/"them", or
@@ -22,88 +20,58 @@ in this order (see :meth:`Conversation.read`):
    - a fragment after "and"/"also"/"what about"/"how about" ("And in 2022?", "What about Canada?"):
      the previous question with the fragment's presenter, period or topic put in place of its own;
    - "and" + a question with no subject of its own ("And what did UNCITRAL say?"): that question,
-     "about" the previous subject;
+     with the previous subject (and the presenter and period it does not name itself);
    - a reference back: it, its, they, them, their, those, these, "the same", "that"/"this" at the end
      or before a noun (talk, one, law, ...), an ordinal ("What did the second one say about costs?"):
-     the reference replaced by the previous subject (or the picked entry's title).
+     "it"/"that" becomes the previous subject (or the one entry's title), "they"/"their" the presenters
+     referred to (up to three), an ordinal the picked entry's title;
+   - "else"/"other" in a follow-up ("Who else presented on that?"): the same, minus the cited entries.
 
-   A newly named institution restricts the answer to its entries (``Retriever.rank(candidates=...)``)
-   and one of them must be about the subject (its words or its meaning), else the answer abstains. A
-   reference back answers from the entries referred to first, from the whole catalogue if none does.
-3. **Anything else is a new question**, answered as asked: it names its own subject, so it is never
-   pulled toward the earlier topic, and it becomes the subject. ("its"/"their" is no reference back
-   when the question names an institution itself: "What does ITC say about its helpdesk?")
+   A newly named institution or period restricts the answer to its entries
+   (``Retriever.rank(candidates=...)``), and one of them must be about the subject (its words or its
+   meaning), else the answer abstains and says so. A reference back answers from the entries referred
+   to first (a picked entry alone), from the whole catalogue if none of them does.
+3. **Anything else is a new question**, answered exactly as if asked first: it names its own subject,
+   so it is never pulled toward the earlier topic, and it becomes the subject. ("its"/"their" is no
+   reference back when the question names an institution itself: "What does ITC say about its helpdesk?")
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from qa.answer import Answer, Citation, Sentence
-from qa.engine import NOTHING, Assistant, abstain, clean_question
+from qa.engine import NOTHING, Assistant, abstain, clean_question, compose_fact
 from qa.errors import UsageError
-from qa.extract import choose_sentences, coverage
-from qa.institutions import norm
+from qa.extract import coverage
+from qa.followups import (
+    LEAD,
+    LINK,
+    MORE,
+    ORDINAL,
+    ORDINALS,
+    OTHER,
+    PERSONAL,
+    PLURAL,
+    WH,
+    WHO,
+    Names,
+    period_span,
+    reference,
+)
 from qa.intent import Intent
 from qa.listing import describe
 from qa.model import Entry
 from qa.periods import find_period
-from qa.places import economies
 from qa.retrieval import Retriever, Scored
-from qa.text import QUESTION_WORDS, STOPWORDS, tokens
 
 MORE_SENTENCES = 3  # per "more" from one entry; after a list, the next sentence of each of MORE_ENTRIES
 MORE_ENTRIES = 5
 PICK_SENTENCES = 3  # "the second one": its opening sentences
 SUBJECT_COVERAGE = 0.5  # a restricted follow-up's entry must hold this share of the subject's words ...
 SUBJECT_DENSE = 0.6  # ... or be this close to the question in meaning
-
-_ORDINALS = {w: i + 1 for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split())}
-_ORD = rf"(?:the\s+)?(?P<word>{'|'.join(_ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))|the\s+(?P<last>last)"
-_ORDINAL = re.compile(
-    rf"\b(?:{_ORD})(?:\s+(?:one|entry|item|result|source|citation)\b|(?:\s+(?:talk|presentation|link|slides))?"
-    r"(?=\s*[?.!]*\s*$))"
-    r"|\b(?:number|no\.|item|entry|source|citation)\s*(?P<num>\d{1,3})\b|#(?P<hash>\d{1,3})\b|\[(?P<br>\d{1,3})\]"
-    r"|^\s*(?P<bare>\d{1,3})\s*[?.!]*\s*$",
-    re.IGNORECASE,
-)
-_LEAD = re.compile(r"^\s*(?:(?:and|also|but|so|then|ok(?:ay)?)\b[\s,]*)*(?:(?:what|how)\s+about\b[\s,]*)?", re.I)
-_WH = re.compile(
-    r"^\s*(?:who|whom|whose|what|which|when|where|why|how|did|does|do|is|are|was|were|has|have|had|can|could|"
-    r"will|would|should|tell|list|show|give|name|describe|explain|summari[sz]e)\b",
-    re.IGNORECASE,
-)
-_NOUNS = (
-    r"one|talk|presentation|entry|session|briefing|topic|subject|law|tool|toolkit|initiative|programme|program|"
-    r"project|report|platform|proposal|update|slides|deck|document|paper|study|survey|policy|measure|approach"
-)
-_PRONOUN = re.compile(
-    rf"\b(?:it|they|them|those|these|he|she|him)\b|\b(?P<poss>its|their|his|her)\b|\bthe same\b"
-    rf"|\b(?:that|this)\b(?=\s*[?.!]*\s*$|\s+(?:{_NOUNS})s?\b)",
-    re.IGNORECASE,
-)
-_PLURAL = re.compile(r"\b(?:they|them|those|these|their)\b", re.IGNORECASE)
-_MORE = re.compile(
-    r"^\s*(?:please\s+)?(?:(?:tell|show|give)\s+me\s+more|more|go on|continue|keep going|anything else|what else"
-    r"|say more|(?:more|further)\s+(?:details?|information|info|sentences))\b|^\s*[?.!]*\s*$",
-    re.IGNORECASE,
-)
-_LINK = re.compile(r"\b(?:slides?|links?|url|pdf|deck|download|where)\b", re.IGNORECASE)
-_WHO = re.compile(
-    r"^\s*(?:who|whom|whose|by whom|when)\b|\bwhat (?:date|day|year)\b|\b(?:presenters?|speakers?)\b"
-    r"|^\s*which\s+(?:institution|organi[sz]ation|member|country|economy|body|agency)\b",
-    re.IGNORECASE,
-)
-# Words that frame a question or an act rather than name a subject ("who GAVE it", "where are the SLIDES").
-_FRAME = """gave give presented spoke speak talked mention mentioned explain explained discuss discussed tell
-describe described slide slides link links url pdf deck download find where when date day year more else details
-detail go continue keep going entry item result source citation presenter presenters speaker speakers institution
-organisation organization delivered deliver held number list which last one ones anything please thanks ok okay
-same also say said""".split()
-_DROP = {t for w in (*STOPWORDS, *QUESTION_WORDS, *_FRAME, *_ORDINALS) for t in tokens(w)}
-_WORD = re.compile(r"\w+(?:[&/'\u2019.-]\w+)*")
 
 
 @dataclass(frozen=True)
@@ -115,6 +83,7 @@ class Reading:
     targets: tuple[Entry, ...] = ()  # the entries an act or a reference back is about
     restrict: bool = False  # a follow-up names a new institution or period: answer from its entries only
     picked: bool = False  # an ordinal chose the entry: it becomes the focus
+    exclude: tuple[Entry, ...] = ()  # "who else ...?": not these
 
 
 @dataclass
@@ -137,11 +106,11 @@ class Conversation:
     focus: tuple[Entry, ...] = ()  # what "it" refers to; empty after a list: "it" is then every listed entry
     last: Answer | None = None  # the last answer shown (/sources, /open N)
     shown: dict[str, set[int]] = field(default_factory=dict)  # entry id -> summary sentences shown
-    _cache: tuple[Retriever, _Names] | None = field(default=None, init=False, repr=False)
+    _cache: tuple[Retriever, Names] | None = field(default=None, init=False, repr=False)
 
-    def _names(self, asst: Assistant) -> _Names:
+    def _names(self, asst: Assistant) -> Names:
         if self._cache is None or self._cache[0] is not asst.retriever:
-            self._cache = (asst.retriever, _Names(asst.retriever))
+            self._cache = (asst.retriever, Names(asst.retriever))
         return self._cache[1]
 
     @property
@@ -179,45 +148,60 @@ class Conversation:
         """Decide, by the rules in the module docstring, how ``question`` relates to the conversation."""
         asst = asst or self.assistant
         text = clean_question(question)
-        lead = _LEAD.match(text)
+        lead = LEAD.match(text)
         marker = bool(lead and lead.group(0).strip())
         rest = text[lead.end() :] if lead else text
-        ordinal = _ORDINAL.search(rest)
+        ordinal = ORDINAL.search(rest)
         names = self._names(asst)
         bare = rest[: ordinal.start()] + rest[ordinal.end() :] if ordinal else rest
         empty = not names.subject(bare) and not names.spans(bare) and not find_period(bare)
         if self.topic is None:
-            if empty and (ordinal or _MORE.match(bare)):
+            if empty and (ordinal or MORE.match(bare)):
                 raise UsageError("there is nothing to refer back to yet; ask a question first")
             return Reading("new", text)
         targets = self._targets(rest, ordinal)
         picked = ordinal is not None
-        if empty:
-            if _MORE.match(bare) and not ordinal:
+        if OTHER.search(rest):  # "Who else presented on that?": the subject again, without what was cited
+            reading = self._read_follow(asst, rest, marker, None, targets, names)
+            if reading is not None:
+                return replace(reading, targets=(), exclude=targets, picked=False)
+        elif empty:
+            if MORE.match(bare) and not ordinal:
                 return Reading("more", text, targets)
-            for act, pattern in (("link", _LINK), ("who", _WHO)):
+            for act, pattern in (("link", LINK), ("who", WHO)):
                 if pattern.search(bare):
                     return Reading(act, text, targets, picked=picked)
             if ordinal or self._refers(bare, names):
                 return Reading("pick", text, targets, picked=picked)
+        return self._read_follow(asst, rest, marker, ordinal, targets, names) or Reading("new", text)
+
+    def _read_follow(
+        self,
+        asst: Assistant,
+        rest: str,
+        marker: bool,
+        ordinal: re.Match[str] | None,
+        targets: tuple[Entry, ...],
+        names: Names,
+    ) -> Reading | None:
+        """A follow-up question's reading (rule 2), or None when the question stands alone."""
         if ordinal or self._refers(rest, names):
             return self._follow_reference(asst, rest, ordinal, targets, names)
-        if marker and not _WH.match(rest):
+        if marker and not WH.match(rest):
             return self._follow_fragment(asst, rest, names)
         if marker and not names.subject(rest):
-            rewritten = f"{rest.rstrip(' ?.!')} about {self.topic.subject}?" if self.topic.subject else rest
-            return self._follow(asst, rewritten, ())
-        return Reading("new", text)
+            return self._follow(asst, self._carry(rest, names), ())
+        return None
 
-    def _refers(self, text: str, names: _Names) -> bool:
-        return _reference(text, names) is not None
+    def _refers(self, text: str, names: Names) -> bool:
+        return reference(text, names) is not None
 
     def _targets(self, rest: str, ordinal: re.Match[str] | None) -> tuple[Entry, ...]:
         assert self.topic is not None
         listed = tuple(c.entry for c in self.topic.answer.citations)
         if ordinal:
             return (self._nth(listed, ordinal),)
-        if _PLURAL.search(rest) or not self.focus:
+        if PLURAL.search(rest) or not self.focus:
             return listed
         return self.focus
 
@@ -227,7 +211,7 @@ class Conversation:
         else:
             word = (m.group("word") or "").lower()
             digits = m.group("num") or m.group("hash") or m.group("br") or m.group("bare") or word[:-2]
-            n = _ORDINALS.get(word) or int(digits)
+            n = ORDINALS.get(word) or int(digits)
         if not listed:
             raise UsageError("the last answer cited nothing to pick from; ask another question")
         if not 1 <= n <= len(listed):
@@ -237,22 +221,45 @@ class Conversation:
         return listed[n - 1]
 
     def _follow_reference(
-        self, asst: Assistant, rest: str, ordinal: re.Match[str] | None, targets: tuple[Entry, ...], names: _Names
+        self, asst: Assistant, rest: str, ordinal: re.Match[str] | None, targets: tuple[Entry, ...], names: Names
     ) -> Reading:
         """ "Who adopted it?", "What did the second one say about costs?": the reference gets its subject."""
         assert self.topic is not None
         if ordinal:  # the entry is named: answer from it alone
             rewritten = " ".join((rest[: ordinal.start()] + targets[0].title + rest[ordinal.end() :]).split())
             return Reading("follow", rewritten, targets, picked=True)
-        pronoun = _reference(rest, names)
+        pronoun = reference(rest, names)
         assert pronoun is not None
-        subject = self.topic.subject or (targets[0].title if len(targets) == 1 else "")
-        rewritten = " ".join((rest[: pronoun.start()] + subject + rest[pronoun.end() :]).split())
+        word, subject = pronoun.group(0).lower(), self.topic.subject
+        presenters = list(dict.fromkeys(e.institution for e in targets))
+        tail = ""
+        if word in PERSONAL and 0 < len(presenters) <= 3:  # "they", "their": the presenters referred to
+            stand_in = " and ".join(presenters) + ("'s" if word in ("their", "his", "her") else "")
+            tail = f", on {subject}" if subject else ""
+        else:  # "it", "that talk" (or "they" for many): the subject, or the one entry's title
+            stand_in = subject or (targets[0].title if len(targets) == 1 else pronoun.group(0))
+        rewritten = rest[: pronoun.start()] + stand_in + rest[pronoun.end() :]
+        if tail:
+            rewritten = rewritten.rstrip(" ?.!") + tail + "?"
+        rewritten = " ".join(rewritten.split())
         if names.spans(rest) or find_period(rest):
             return self._follow(asst, rewritten, ())  # it names someone or some time anew: not only the referents
-        return self._follow(asst, rewritten, targets)
+        return Reading("follow", rewritten, targets)
 
-    def _follow_fragment(self, asst: Assistant, fragment: str, names: _Names) -> Reading:
+    def _carry(self, question: str, names: Names) -> str:
+        """ "And what did UNCITRAL say?": the question, with the previous subject, presenter and period it lacks."""
+        assert self.topic is not None
+        before = self.topic.question
+        parts = [question.rstrip(" ?.!")]
+        if self.topic.subject:
+            parts.append(f"about {self.topic.subject}")
+        if not names.spans(question) and (who := names.spans(before)):
+            parts.append("by " + " and ".join(before[s:e] for s, e in who))
+        if not find_period(question) and (period := period_span(before)):
+            parts.append(period[2])
+        return " ".join(" ".join(parts).split()) + "?"
+
+    def _follow_fragment(self, asst: Assistant, fragment: str, names: Names) -> Reading:
         """ "And in 2022?", "What about Canada?": the previous question with the fragment's parts swapped in."""
         assert self.topic is not None
         base = self.topic.question.rstrip(" ?.!")
@@ -267,9 +274,9 @@ class Conversation:
                 edits.append((s, e, "" if k else new + ("'s" if possessive and not new.endswith("s") else "")))
             if not old:
                 appends.append(f"by {new}")
-        period = _period_span(fragment)
+        period = period_span(fragment)
         if period:
-            old_period = _period_span(base)
+            old_period = period_span(base)
             if old_period:
                 edits.append((old_period[0], old_period[1], period[2]))
             else:
@@ -318,12 +325,19 @@ class Conversation:
             if not _about(subject, ranked[0], retriever):  # the named presenter never spoke about it
                 text = f"{NOTHING[:-1]}: no presentation {describe(scope)} is about {subject}."
                 return replace(abstain(question), text=text)
-            return compose(question, ranked, retriever)
+            return compose_fact(question, ranked, retriever)
+        if reading.exclude:
+            ids = {e.id for e in reading.exclude}
+            positions = [i for i, e in enumerate(retriever.entries) if e.id not in ids]
+            ranked = retriever.rank(question, intent, qvec, candidates=positions)[: self.top_k]
+            ok = ranked and not asst.should_abstain(question, ranked[0])
+            return compose_fact(question, ranked, retriever) if ok else abstain(question)
         positions = [retriever.index_of[e.id] for e in reading.targets if e.id in retriever.index_of]
-        for candidates in ([positions] if positions else []) + [None]:  # the entries referred to, then all
+        widen = [] if reading.picked else [None]  # a picked entry answers alone; others may widen
+        for candidates in ([positions] if positions else []) + widen:  # the entries referred to, then all
             ranked = retriever.rank(question, intent, qvec, candidates=candidates)[: self.top_k]
             if ranked and not asst.should_abstain(question, ranked[0]):
-                return compose(question, ranked, retriever)
+                return compose_fact(question, ranked, retriever)
         return abstain(question)
 
     def _more(self, asst: Assistant, question: str) -> Answer:
@@ -371,81 +385,6 @@ class Conversation:
                 self.shown.setdefault(entry.id, set()).add(sentences.index(s.text))
 
 
-class _Names:
-    """Where a text names an institution or economy, and what is left as its subject."""
-
-    def __init__(self, retriever: Retriever) -> None:
-        self.aliases = {a for names in retriever.aliases.values() for a in names if a and a not in STOPWORDS}
-        self.economies = economies()
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Character spans of institution and economy names, longest first, left to right."""
-        words = list(_WORD.finditer(text))
-        found: list[tuple[int, int]] = []
-        i = 0
-        while i < len(words):
-            for size in range(min(8, len(words) - i), 0, -1):
-                s, e = words[i].start(), words[i + size - 1].end()
-                if self._is_name(text[s:e]):
-                    found.append((s, e))
-                    i += size
-                    break
-            else:
-                i += 1
-        return found
-
-    def _is_name(self, phrase: str) -> bool:
-        if norm(phrase) in self.aliases:
-            return True
-        bare = re.sub(r"['\u2019]s?$", "", phrase)
-        return bare.casefold() in self.economies and (len(bare) > 3 or bare.isupper())
-
-    def _words(self, text: str) -> list[re.Match[str]]:
-        """The words that are not part of a name or a period."""
-        hidden = self.spans(text)
-        if period := _period_span(text):
-            hidden.append(period[:2])
-        return [m for m in _WORD.finditer(text) if not any(s <= m.start() < e for s, e in hidden)]
-
-    def subject_span(self, text: str) -> tuple[int, int] | None:
-        """From the first to the last subject word (names, periods and question words are not the subject)."""
-        content = [m for m in self._words(text) if any(t not in _DROP and not t.isdigit() for t in tokens(m[0]))]
-        return (content[0].start(), content[-1].end()) if content else None
-
-    def subject(self, text: str) -> str:
-        """The subject as written: "Model Law on Electronic Transferable Records", "de minimis threshold"."""
-        span = self.subject_span(text)
-        if not span:
-            return ""
-        return " ".join(m[0] for m in self._words(text) if span[0] <= m.start() < span[1])
-
-
-def _period_span(text: str) -> tuple[int, int, str] | None:
-    """The period a text names, with its preposition ("in 2022"), as (start, end, words)."""
-    period = find_period(text)
-    if period is None:
-        return None
-    start = text.find(period.text)
-    if start < 0:
-        return None
-    end = start + len(period.text)
-    if prep := re.search(r"\b(?:in|during|on|from|of)\s+$", text[:start], re.IGNORECASE):
-        return prep.start(), end, text[prep.start() : end]
-    words = period.text
-    return start, end, f"in {words}" if re.match(r"\d|[A-Z]", words) else words
-
-
-def _reference(text: str, names: _Names) -> re.Match[str] | None:
-    """The first word that refers back to the conversation, if any."""
-    for m in _PRONOUN.finditer(text):
-        if m.group(0) == "IT":
-            continue  # information technology
-        if m.group("poss") and names.spans(text):
-            continue  # "What does ITC say about its helpdesk?": its = ITC's
-        return m
-    return None
-
-
 def _within(entry: Entry, scope: Intent) -> bool:
     if scope.institutions and entry.institution not in scope.institutions:
         return False
@@ -460,18 +399,6 @@ def _about(subject: str, best: Scored, retriever: Retriever) -> bool:
 def _sentences(asst: Assistant, entry: Entry) -> list[str]:
     i = asst.retriever.index_of.get(entry.id)
     return asst.retriever.sentences[i] if i is not None else []
-
-
-def compose(question: str, ranked: Sequence[Scored], retriever: Retriever) -> Answer:
-    """A fact answer from ranked entries, as ``Assistant.answer_fact`` composes it."""
-    picks = choose_sentences(question, list(ranked), retriever)
-    numbers: dict[int, int] = {}
-    sentences = []
-    for pick in picks:
-        sentences.append(Sentence(pick.text, numbers.setdefault(pick.rank, len(numbers) + 1)))
-    citations = tuple(Citation(n, ranked[rank].entry, ranked[rank].dense) for rank, n in numbers.items())
-    text = " ".join(f"{s.text} [{s.citation}]" for s in sentences)
-    return Answer(question, text, sentences=tuple(sentences), citations=citations, kind="fact")
 
 
 def _from_sentences(question: str, asst: Assistant, picked: list[tuple[Entry, int]], joiner: str) -> Answer:

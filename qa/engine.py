@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa import listing
@@ -63,15 +64,7 @@ class Assistant:
         ranked = self.retriever.rank(question, intent, qvec)[: max(1, top_k)]
         if not ranked or self.should_abstain(question, ranked[0]):
             return abstain(question)
-        picks = choose_sentences(question, ranked, self.retriever)
-        numbers: dict[int, int] = {}
-        sentences = []
-        for pick in picks:
-            n = numbers.setdefault(pick.rank, len(numbers) + 1)
-            sentences.append(Sentence(pick.text, n))
-        citations = tuple(Citation(n, ranked[rank].entry, ranked[rank].dense) for rank, n in numbers.items())
-        text = " ".join(f"{s.text} [{s.citation}]" for s in sentences)
-        return Answer(question, text, sentences=tuple(sentences), citations=citations, kind="fact")
+        return compose_fact(question, ranked, self.retriever)
 
     def should_abstain(self, question: str, best: Scored) -> bool:
         """True when the best entry does not answer: too far in meaning, or about someone else."""
@@ -81,6 +74,16 @@ class Assistant:
         if named and not named & self.retriever.mentions_text[self.retriever.index_of[best.entry.id]]:
             return True  # "the EU's threshold" is not answered by Australia's
         return best.dense < ABSTAIN_UNKNOWN_NAME and bool(self.retriever.unknown_names(question))
+
+
+def compose_fact(question: str, ranked: Sequence[Scored], retriever: Retriever) -> Answer:
+    """A fact answer from ranked entries: chosen sentences, each with its entry's citation number."""
+    picks = choose_sentences(question, list(ranked), retriever)
+    numbers: dict[int, int] = {}
+    sentences = [Sentence(p.text, numbers.setdefault(p.rank, len(numbers) + 1)) for p in picks]
+    citations = tuple(Citation(n, ranked[rank].entry, ranked[rank].dense) for rank, n in numbers.items())
+    text = " ".join(f"{s.text} [{s.citation}]" for s in sentences)
+    return Answer(question, text, sentences=tuple(sentences), citations=citations, kind="fact")
 
 
 def abstain(question: str) -> Answer:

@@ -1,0 +1,318 @@
+"""`msme-qa chat`: a conversation in the terminal, or one answer per line when stdin is not one."""
+
+from __future__ import annotations
+
+import json as jsonlib
+import shlex
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from cli import answers, options, render
+from cli.ask import status
+from cli.errors import _is_domain, debug, handled
+
+if TYPE_CHECKING:
+    from qa.answer import Answer
+    from qa.conversation import Conversation
+    from qa.model import Catalogue
+
+PROMPT = "msme-qa> "
+HELP = """\
+Ask in plain words: "Who presented on cyber security?", "What is Australia's de minimis threshold?"
+Follow-ups use the conversation: "Who gave it?", "Where are the slides?", "Tell me more",
+"the second one", "And what did UNCITRAL say?". A question naming its own subject starts afresh.
+
+  /sources          the last answer's sources in full
+  /more             more sentences from the last answer's presentations
+  /open N           open source N's link in the browser
+  /list [filters]   presentations, filtered as in `msme-qa list`, e.g.
+                    /list --institution ITC --since 2022   (also --category, --until)
+  /reset            forget the conversation
+  /help             this help
+  /quit             leave (or Ctrl-D; Ctrl-C clears the line being typed)"""
+_LIST_OPTIONS = {
+    "--institution": "institution",
+    "-i": "institution",
+    "--category": "category",
+    "-c": "category",
+    "--since": "since",
+    "--until": "until",
+}
+
+
+@handled
+def chat(
+    json: options.Json = False,
+    top_k: Annotated[int, typer.Option("--top-k", min=1, max=50, help="Entries considered for an answer.")] = 5,
+    catalogue: options.Catalogue = None,
+    index: options.Index = None,
+    model: options.Model = None,
+) -> None:
+    """Talk with the catalogue: questions, follow-ups ("Who gave it?", "the second one") and /help.
+
+    With stdin not a terminal: one question per line, one answer per question (--json: JSON Lines).
+
+    Example: printf 'What is MLETR?\\nWho gave it?\\n' | msme-qa chat --json
+    """
+    from qa.conversation import Conversation
+    from qa.service import LiveAssistant
+
+    said: list[str] = []
+
+    def on_status(message: str) -> None:
+        said.append(message)
+        status(message)
+
+    live = LiveAssistant(catalogue, index, model, on_status=on_status)
+    cat = live.get().catalogue  # the model and index load once, here; a catalogue that fails stops here
+    session = Chat(Conversation(live.get, top_k=top_k), lambda: live.get().catalogue, json=json)
+    if sys.stdin.isatty():
+        state = "index brought up to date just now" if said else "index up to date"
+        session.repl(welcome(cat, state))
+    else:
+        session.run_lines(sys.stdin)
+
+
+def welcome(cat: Catalogue, index_state: str) -> str:
+    """One line: the catalogue, its size and dates, the index's state, and how to get help."""
+    days = sorted(e.date for e in cat.entries)
+    name = cat.path.name if cat.path else "catalogue"
+    span = f"from {days[0].day} {days[0]:%B %Y} to {days[-1].day} {days[-1]:%B %Y}"
+    return f"msme-qa chat · {name}: {len(days)} presentations {span}; {index_state}. /help for help, Ctrl-D to leave."
+
+
+def history_file() -> Path:
+    from platformdirs import user_data_dir
+
+    path = Path(user_data_dir("msme-qa")) / "chat-history"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class Chat:
+    """One session: reads lines, answers questions, runs slash commands, survives a bad line."""
+
+    conversation: Conversation
+    catalogue: Callable[[], Catalogue]
+    json: bool = False
+    interactive: bool = False
+
+    def __post_init__(self) -> None:
+        self.out: Console = render.console()
+        self.answered = 0
+
+    def repl(self, greeting: str) -> None:
+        """The terminal conversation: line editing and history (prompt_toolkit), Ctrl-C, Ctrl-D."""
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+
+        self.interactive = True
+        history: History
+        try:
+            history = FileHistory(str(history_file()))
+        except OSError as exc:  # a read-only home: the session still works, without saved history
+            status(f"history will not be kept: {exc}")
+            history = InMemoryHistory()
+        prompt: PromptSession[str] = PromptSession(history=history)
+        self.out.print(Text(greeting, style="bold"))
+        while True:
+            try:
+                line = prompt.prompt(PROMPT)
+            except KeyboardInterrupt:
+                continue  # Ctrl-C drops the line being typed
+            except EOFError:
+                break  # Ctrl-D
+            try:
+                if not self.turn(line):
+                    break
+            except KeyboardInterrupt:
+                self.out.print(Text("(cancelled)", style="dim"))
+
+    def turn(self, line: str) -> bool:
+        """One line of the terminal conversation: its output, then a blank line before the next prompt."""
+        going = self.handle(line)
+        if going and line.strip():
+            self.out.print()
+        return going
+
+    def run_lines(self, stream: TextIO) -> None:
+        """stdin not a terminal: one question (or command) per line, one answer each; blank lines skipped."""
+        while line := stream.readline():
+            if not self.handle(line):
+                break
+
+    def handle(self, line: str) -> bool:
+        """Answer or run one line; False when the session should end. Errors are reported, not raised."""
+        line = line.strip()
+        if not line:
+            return True
+        try:
+            if line.startswith("/"):
+                return self.command(line)
+            self.show(self.conversation.ask(line))
+        except Exception as exc:  # one bad line must not end the session
+            self.report(line, exc)
+        return True
+
+    # Output ----------------------------------------------------------------------------------------
+
+    def _separate(self) -> None:
+        """Piped output: a blank line between answers (the terminal conversation adds one after each)."""
+        if self.answered and not (self.json or self.interactive):
+            self.out.print()
+        self.answered += 1
+
+    def show(self, answer: Answer) -> None:
+        data = answer.to_json()
+        read_as = next((n.removeprefix("read as: ") for n in answer.notes if n.startswith("read as: ")), None)
+        if self.json:
+            if read_as:
+                data["read_as"] = read_as
+            self.emit(data)
+            return
+        self._separate()
+        if read_as and self.interactive:
+            self.out.print(Text(f"(read as: {read_as})", style="dim"))
+        answers.show(self.out, answer)
+        self._flush()
+
+    def emit(self, data: Any) -> None:
+        sys.stdout.write(jsonlib.dumps(data, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+    def say(self, text: str | Text, data: Any = None) -> None:
+        """A command's output: text for people, ``data`` as one JSON line with --json."""
+        if self.json:
+            self.emit(data if data is not None else {"message": str(text)})
+            return
+        self._separate()
+        self.out.print(Text(text) if isinstance(text, str) else text)  # never Rich markup: "[filters]" is text
+        self._flush()
+
+    def _flush(self) -> None:
+        self.out.file.flush()
+
+    def report(self, line: str, exc: Exception) -> None:
+        """One line on stderr (and, with --json, an error object in place of the answer); never a traceback
+        unless MSME_QA_DEBUG=1."""
+        message = str(exc) if _is_domain(exc) else f"unexpected error: {type(exc).__name__}: {exc}"
+        hint = ""
+        if not _is_domain(exc):
+            if debug():
+                traceback.print_exc()
+            else:
+                hint = " (MSME_QA_DEBUG=1 shows the traceback)"
+        sys.stdout.flush()
+        sys.stderr.write(f"msme-qa: {message}{hint}\n")
+        sys.stderr.flush()
+        if self.json:
+            self.emit({"question": line, "error": message})
+
+    # Slash commands --------------------------------------------------------------------------------
+
+    def command(self, line: str) -> bool:
+        from qa.errors import UsageError
+
+        name, _, rest = line.partition(" ")
+        name = name.lower()
+        if name in ("/quit", "/exit", "/q"):
+            return False
+        if name == "/help":
+            self.say(HELP, {"help": HELP})
+        elif name == "/reset":
+            self.conversation.reset()
+            self.say("Forgotten: the next question starts afresh.", {"reset": True})
+        elif name == "/more":
+            self.show(self.conversation.more())
+        elif name == "/sources":
+            self.sources()
+        elif name == "/open":
+            self.open(rest.strip())
+        elif name == "/list":
+            self.list_entries(rest)
+        else:
+            raise UsageError(f"unknown command {name}; /help lists the commands")
+        return True
+
+    def sources(self) -> None:
+        last = self.conversation.last
+        if last is None or not last.citations:
+            self.say("No sources yet: the last answer cited nothing.", [])
+            return
+        if self.json:
+            self.emit([{"n": c.n, **c.entry.to_json()} for c in last.citations])
+            return
+        parts = Text()
+        for k, c in enumerate(last.citations):
+            parts.append(("\n" if k else "") + f"[{c.n}] ", style="bold cyan")
+            parts.append_text(render.entry_detail(c.entry))
+        self.say(parts)
+
+    def open(self, arg: str) -> None:
+        import webbrowser
+
+        from qa.errors import UsageError
+
+        last = self.conversation.last
+        cited = last.citations if last else ()
+        if not cited:
+            raise UsageError("nothing to open: the last answer cited nothing")
+        if not arg and len(cited) == 1:
+            arg = "1"
+        if not arg.isdigit() or not 1 <= int(arg) <= len(cited):
+            raise UsageError(f"give the number of a source, 1 to {len(cited)}: /open 1")
+        entry = cited[int(arg) - 1].entry
+        if not entry.link:
+            raise UsageError(f"[{arg}] {entry.title} has no link in the catalogue")
+        opened = webbrowser.open(entry.link)
+        verb = "Opened" if opened else "Could not open a browser here; the link is"
+        self.say(f"{verb} [{arg}] {entry.title}: {entry.link}", {"opened": opened, "n": int(arg), "link": entry.link})
+
+    def list_entries(self, args: str) -> None:
+        from qa.browse import Filters, filter_entries
+
+        entries = filter_entries(self.catalogue(), Filters.from_text(**parse_list_args(args)))
+        if self.json:
+            self.emit([e.to_json() for e in entries])
+        elif not entries:
+            self.say("No presentations match these filters.")
+        else:
+            n = len(entries)
+            self._separate()
+            self.out.print(render.entries_table(entries, title=f"{n} presentation{'s' if n != 1 else ''}"))
+            self._flush()
+
+
+def parse_list_args(args: str) -> dict[str, str]:
+    """`/list --institution ITC --since 2022` -> keyword arguments of Filters.from_text."""
+    from qa.errors import UsageError
+
+    try:
+        words = shlex.split(args)
+    except ValueError as exc:
+        raise UsageError(f"/list: {exc}") from None
+    found: dict[str, str] = {}
+    while words:
+        word = words.pop(0)
+        flag, eq, value = word.partition("=")
+        if flag not in _LIST_OPTIONS:
+            raise UsageError(f"/list: unknown option {word!r}; use --institution, --category, --since, --until")
+        if not eq:
+            if not words:
+                raise UsageError(f"/list: {flag} needs a value, e.g. /list {flag} {_example(flag)}")
+            value = words.pop(0)
+        found[_LIST_OPTIONS[flag]] = value
+    return found
+
+
+def _example(flag: str) -> str:
+    return {"institution": "ITC", "category": "Digital"}.get(_LIST_OPTIONS[flag], "2022")
