@@ -94,7 +94,10 @@ class Index:
         self._vectors = _read_vectors(gen / VECTORS, int(manifest["counts"]["vectors"]), self.dim)
         counts = np.array([d.count for d in self._docs], dtype=np.int64)
         self._row_doc = np.repeat(np.arange(len(self._docs), dtype=np.int64), counts)
-        self._faiss = self._load_faiss() if with_faiss else None
+        # A stored index (IVF, HNSW) is read now; the exact flat one is built from the vectors on the
+        # first search: callers that score the vectors themselves never pay for importing FAISS.
+        self._with_faiss = with_faiss
+        self._faiss = self._load_faiss() if with_faiss and stored_faiss else None
         self._encoder: OnnxEncoder | None = None
         if with_encoder:
             self._encoder = self._load_encoder(verified=True)
@@ -143,7 +146,9 @@ class Index:
     def search_batch(self, queries: np.ndarray, k: int = 10) -> list[list[Hit]]:
         """The ``k`` best rows for each row of ``queries`` (n, dim)."""
         if self._faiss is None:
-            raise RuntimeError("this Index was opened with with_faiss=False")
+            if not self._with_faiss:
+                raise RuntimeError("this Index was opened with with_faiss=False")
+            self._faiss = self._load_faiss()
         queries = np.ascontiguousarray(queries, dtype=np.float32)
         if queries.ndim != 2 or queries.shape[1] != self.dim:
             raise ValueError(f"queries must have shape (n, {self.dim}), got {queries.shape}")
