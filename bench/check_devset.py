@@ -45,8 +45,8 @@ def split_title(head):
 
 
 def parse_catalogue(path):
-    lines = [BOOKMARK.sub("", l).strip() for l in path.read_text(encoding="utf-8").split("\n")]
-    starts = [i for i, l in enumerate(lines) if HEADING.match(l)]
+    lines = [BOOKMARK.sub("", line).strip() for line in path.read_text(encoding="utf-8").split("\n")]
+    starts = [i for i, line in enumerate(lines) if HEADING.match(line)]
     entries = []
     for n, i in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
@@ -129,9 +129,8 @@ def main():
             if others:
                 warnings.append(f"{where}: fact {fact!r} also occurs in non-gold {others}")
             covered.update((e["title"], e["date"]) for e in gold_entries)
-        elif kind == "out_of_scope":
-            if gold:
-                errors.append(f"{where}: out_of_scope gold must be []")
+        elif kind == "out_of_scope" and gold:
+            errors.append(f"{where}: out_of_scope gold must be []")
         if kind in ("list", "count", "out_of_scope") and "fact" in item:
             warnings.append(f"{where}: {kind} question has a fact (ignored)")
 

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from cli import answers, options, render
 from cli.ask import status
-from cli.errors import _is_domain, debug, handled
+from cli.errors import _is_domain, debug, environment_problem, handled
 
 if TYPE_CHECKING:
     from qa.answer import Answer
@@ -204,9 +204,10 @@ class Chat:
     def report(self, line: str, exc: Exception) -> None:
         """One line on stderr (and, with --json, an error object in place of the answer); never a traceback
         unless MSME_QA_DEBUG=1."""
-        message = str(exc) if _is_domain(exc) else f"unexpected error: {type(exc).__name__}: {exc}"
+        known = environment_problem(exc) or (str(exc) if _is_domain(exc) else None)
+        message = known or f"unexpected error: {type(exc).__name__}: {exc}"
         hint = ""
-        if not _is_domain(exc):
+        if known is None:
             if debug():
                 traceback.print_exc()
             else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -13,6 +14,7 @@ import typer
 from qa.errors import MsmeQaError
 
 F = TypeVar("F", bound=Callable[..., Any])
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 def debug() -> bool:
@@ -54,6 +56,8 @@ def handled(func: F) -> F:
                 raise
             if _is_domain(exc):
                 raise fail(str(exc), exit_code_for(exc)) from None
+            if (problem := environment_problem(exc)) is not None:
+                raise fail(problem, 1) from None
             raise fail(
                 f"unexpected error: {type(exc).__name__}: {exc}\n"
                 "  run again with MSME_QA_DEBUG=1 for the traceback, and please report it",
@@ -61,6 +65,18 @@ def handled(func: F) -> F:
             ) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def environment_problem(exc: BaseException) -> str | None:
+    """The message for a failure of the machine rather than of the program (a full disk); None otherwise."""
+    if isinstance(exc, OSError) and exc.errno in _DISK_FULL:
+        # Not a bug to report. Index writes are atomic (new generation, then one rename): nothing is lost.
+        where = f" ({exc.filename})" if exc.filename else ""
+        return (
+            f"no space left on device{where}; free some disk space, then run the command again "
+            "(an index already built is left as it was)"
+        )
+    return None
 
 
 def _is_domain(exc: BaseException) -> bool:

@@ -32,7 +32,9 @@ def rebuild(
     assert cat.path is not None
     index_dir = resolve_index(index, cat.path)
     columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=render.console(stderr=True), transient=True) as bar:
+    err = render.console(stderr=True)
+    # A bar only where someone watches it; piped stderr gets nothing (not even Rich's blank line).
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         task = None
 
         def progress(done: int, total: int) -> None:

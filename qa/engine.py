@@ -32,7 +32,8 @@ def clean_question(question: str) -> str:
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in question or "")
     text = " ".join(text.split())[:MAX_QUESTION_CHARS]
     if not re.search(r"\w", text):
-        raise UsageError('the question is empty; ask something like "Who presented on cyber security?"')
+        what = "has no words in it, only punctuation or symbols" if text else "is empty"
+        raise UsageError(f'the question {what}; ask something like "Who presented on cyber security?"')
     return text
 
 

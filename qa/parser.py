@@ -101,6 +101,11 @@ def parse_paragraphs(paragraphs: Sequence[Paragraph]) -> Catalogue:
                 drafts.remove(draft)
                 draft = None
             continue
+        if match and not text.endswith("."):
+            # An entry heading whose date is missing: not the previous entry's prose, not a sub-section.
+            anomalies.append(Anomaly("date", f"{text!r} has no date line; the entry is left out"))
+            draft = None
+            continue
         if _is_heading(paras, i):
             if not canonical or category is None or para.heading == 1:
                 if canonical:

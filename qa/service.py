@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 INDEX_ENV = "MSME_QA_INDEX"
 MODEL_ENV = "MSME_QA_MODEL"
-EXACT_LIMIT = 50_000  # rows scored exactly in memory (as embeddings does: bench/scale.py); above, FAISS finds candidates
+# Rows scored exactly in memory (the threshold embeddings measured, bench/scale.py); above, FAISS finds candidates.
+EXACT_LIMIT = 50_000
 Status = Callable[[str], None]
 
 
@@ -126,7 +127,7 @@ def open_assistant(
     on_status: Status | None = None,
 ) -> Assistant:
     """Load catalogue and index, updating the index first if it does not match (saying so)."""
-    from embeddings import EmbeddingsError, IndexLocked, ModelNotFound, open_index
+    from embeddings import IndexCorrupt, IndexLocked, IndexMismatch, IndexMissing, ModelNotFound, open_index
     from qa.engine import Assistant  # here, not at the top: `rebuild` needs none of the answering code
 
     say = on_status or (lambda _message: None)
@@ -142,8 +143,10 @@ def open_assistant(
         say("the catalogue changed since the index was built; updating the index")
     except (ModelNotFound, IndexLocked):
         raise
-    except EmbeddingsError as exc:
-        say(f"{exc}; building the index (this happens once)")
+    except IndexMissing:
+        say("no index for this catalogue and model yet; building it (about a minute, once)")
+    except (IndexCorrupt, IndexMismatch) as exc:
+        say(f"the index cannot be used ({exc.problem}); rebuilding it")
     report = rebuild(cat, index_dir, model)
     say(f"index updated: {report.added} added, {report.changed} changed, {report.removed} removed")
     return Assistant.build(cat, dense_from_index(open_index(index_dir, model)))

@@ -11,9 +11,24 @@ from qa.paragraphs import Paragraph, normalize_typography, urls_in
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _FOOTNOTE_REF = re.compile(r"\[footnoteRef:(\d+)\]")
 _FOOTNOTE_TEXT = re.compile(r"\[(\d+):\s*([^\]]*)\]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # below 32, except \t \n \f \r
 
 # Tried in order; cp1252 last because it accepts almost any byte sequence.
 _ENCODINGS = ("utf-8", "cp1252")
+_MIXED = "msme-qa-utf8-or-cp1252"
+
+
+def _as_cp1252(exc: UnicodeError) -> tuple[str, int]:
+    """A byte that is not UTF-8 in a UTF-8 file (a paragraph pasted from a cp1252 file): read it as cp1252."""
+    assert isinstance(exc, UnicodeDecodeError)
+    byte = exc.object[exc.start : exc.start + 1]
+    try:
+        return byte.decode("cp1252"), exc.start + 1
+    except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+        return byte.decode("latin-1"), exc.start + 1
+
+
+codecs.register_error(_MIXED, _as_cp1252)
 
 
 def decode(data: bytes) -> str:
@@ -21,14 +36,18 @@ def decode(data: bytes) -> str:
     if not data.strip():
         raise CatalogueError("the catalogue file is empty")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:  # odd length, lone surrogate: cut short or not UTF-16 at all
+            raise CatalogueError("the catalogue file starts like UTF-16 text but is damaged or cut short") from None
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     if b"\x00" in data:
         raise CatalogueError("the catalogue file is binary, not a text export (.txt) or Word document (.docx)")
     for encoding in _ENCODINGS:
         try:
-            text = data.decode(encoding)
+            # UTF-8 first; bytes that are not UTF-8 are read as cp1252, so a file mixing both reads right.
+            text = data.decode(encoding, errors=_MIXED if encoding == "utf-8" else "strict")
         except UnicodeDecodeError:
             continue
         if _looks_like_text(text):
@@ -37,7 +56,7 @@ def decode(data: bytes) -> str:
 
 
 def _looks_like_text(text: str) -> bool:
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
+    controls = len(_CONTROL.findall(text))  # a regex: a Python loop over every character costs ~10 ms
     return controls <= max(2, len(text) // 1000)
 
 
