@@ -20,7 +20,7 @@ def status(message: str) -> None:
 def ask(
     question: Annotated[list[str], typer.Argument(help="The question (quotes optional).", show_default=False)],
     json: options.Json = False,
-    top_k: Annotated[int, typer.Option("--top-k", min=1, max=50, help="Entries considered for an answer.")] = 5,
+    top_k: options.TopK = 5,
     catalogue: options.Catalogue = None,
     index: options.Index = None,
     model: options.Model = None,

@@ -9,9 +9,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import typer
 from rich.console import Console
 from rich.text import Text
 
@@ -51,7 +50,7 @@ _LIST_OPTIONS = {
 @handled
 def chat(
     json: options.Json = False,
-    top_k: Annotated[int, typer.Option("--top-k", min=1, max=50, help="Entries considered for an answer.")] = 5,
+    top_k: options.TopK = 5,
     catalogue: options.Catalogue = None,
     index: options.Index = None,
     model: options.Model = None,

@@ -41,3 +41,4 @@ Institution = Annotated[
 Category = Annotated[str | None, typer.Option("--category", "-c", help="Category or sub-section (part of the name).")]
 Since = Annotated[str | None, typer.Option("--since", help="From this date: 2022, 2022-05, 'May 2022', 2022-05-04.")]
 Until = Annotated[str | None, typer.Option("--until", help="Up to this date (inclusive), same forms as --since.")]
+TopK = Annotated[int, typer.Option("--top-k", min=1, max=50, help="Entries considered for an answer.")]

@@ -117,3 +117,15 @@ def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file's content; IndexCorrupt if it is missing, unreadable or not JSON."""
+    from embeddings.errors import IndexCorrupt
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexCorrupt(path, "is missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise IndexCorrupt(path, "is not valid JSON") from None

@@ -25,7 +25,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from embeddings._fs import file_record, fsync_dir, fsync_tree, remove_tree, replace_atomically, sha256_file
+from embeddings._fs import (
+    file_record,
+    fsync_dir,
+    fsync_tree,
+    read_json,
+    remove_tree,
+    replace_atomically,
+    sha256_file,
+)
 from embeddings.errors import IndexCorrupt, IndexMismatch, IndexMissing
 
 FORMAT = "msme-qa-embeddings"
@@ -73,12 +81,7 @@ def manifest_checksum(manifest: dict[str, Any]) -> str:
 def read_manifest(gen: Path) -> dict[str, Any]:
     """Parse and check a generation's manifest: format, version, checksum, required fields."""
     path = gen / MANIFEST
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise IndexCorrupt(path, "is missing") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        raise IndexCorrupt(path, "is not valid JSON") from None
+    manifest = read_json(path)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise IndexCorrupt(path, f"is not a {FORMAT} manifest")
     if manifest.get("format_version") != FORMAT_VERSION:

@@ -11,7 +11,6 @@ question in ~10 ms on one thread. :func:`export_onnx` (build time, needs torch) 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -21,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from embeddings._fs import file_record, fsync_dir, fsync_tree, remove_tree, sha256_file, write_json
+from embeddings._fs import file_record, fsync_dir, fsync_tree, read_json, remove_tree, sha256_file, write_json
 from embeddings.encoder import (
     Encoder,
     SentenceTransformerEncoder,
@@ -126,12 +125,7 @@ def pool(tokens: np.ndarray, mask: np.ndarray, modes: Sequence[str]) -> np.ndarr
 def read_encoder_config(directory: Path) -> dict[str, Any]:
     """Read and sanity-check ``encoder.json``; IndexCorrupt if it is missing or malformed."""
     path = directory / CONFIG_FILE
-    try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise IndexCorrupt(path, "is missing") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise IndexCorrupt(path, f"cannot be read ({exc.__class__.__name__})") from None
+    config = read_json(path)
     required = ("format", "format_version", "dim", "max_seq_length", "pooling", "pad_token_id", "files")
     if not isinstance(config, dict) or any(key not in config for key in required):
         raise IndexCorrupt(path, "lacks required fields")

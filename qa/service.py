@@ -144,9 +144,11 @@ def open_assistant(
     except (ModelNotFound, IndexLocked):
         raise
     except IndexMissing:
-        say("no index for this catalogue and model yet; building it (about a minute, once)")
-    except (IndexCorrupt, IndexMismatch) as exc:
-        say(f"the index cannot be used ({exc.problem}); rebuilding it")
+        say("no index for this catalogue and model yet; building the index (about a minute, once)")
+    except IndexCorrupt as exc:
+        say(f"the index is damaged ({exc.path.name} {exc.problem}); building the index again")
+    except IndexMismatch as exc:
+        say(f"the index does not match ({exc.problem}); building the index again")
     report = rebuild(cat, index_dir, model)
     say(f"index updated: {report.added} added, {report.changed} changed, {report.removed} removed")
     return Assistant.build(cat, dense_from_index(open_index(index_dir, model)))
