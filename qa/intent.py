@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from qa.institutions import norm
 from qa.model import Catalogue
 from qa.periods import Period, find_period
 from qa.places import economies_in
-from qa.text import fold, tokens
+from qa.text import tokens
 
 _COUNTED = r"(?:times|presentations?|talks?|sessions?|briefings?|updates?|entries|items|slides?|decks?)"
 _COUNT = re.compile(
@@ -65,7 +65,6 @@ class Intent:
     types: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()  # category or sub-section names as the catalogue writes them
     topic: str = ""
-    named: tuple[str, ...] = field(default_factory=tuple)  # names the question uses, for messages
 
     @property
     def structural(self) -> bool:
@@ -128,10 +127,6 @@ def analyse(question: str, catalogue: Catalogue, aliases: dict[str, set[str]]) -
         categories=tuple(categories),
         topic=topic,
     )
-
-
-def folded(question: str) -> str:
-    return fold(question)
 
 
 _WHO = [

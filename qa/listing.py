@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from qa.answer import Answer, Citation, Sentence
+from qa.answer import Answer, Citation
 from qa.browse import matches_category
 from qa.dates import month_end
 from qa.intent import Intent, presenter_phrase
@@ -66,20 +67,17 @@ def answer_list(assistant: Assistant, question: str, intent: Intent) -> Answer |
 
 def _single(assistant: Assistant, question: str, intent: Intent, entry: Entry) -> Answer:
     """One match: say so, and let its summary answer ("What did WIPO present in November 2021?")."""
-    from qa.extract import choose_sentences
+    from qa.engine import compose_fact  # here: qa.engine imports this module
 
     retriever = assistant.retriever
-    i = retriever.index_of[entry.id]
-    ranked = retriever.rank(question, intent, retriever.query_vector(question), candidates=[i])
-    picks = choose_sentences(question, ranked, retriever)
+    ranked = retriever.rank(
+        question, intent, retriever.query_vector(question), candidates=[retriever.index_of[entry.id]]
+    )
+    fact = compose_fact(question, ranked, retriever)
     scope = describe(intent)
     scope = f" {scope}" if scope else ""
     head = f"The catalogue has 1 presentation{scope}: {entry.title} ({entry.institution}, {_day(entry.date)})."
-    sentences = tuple(Sentence(p.text, 1) for p in picks)
-    text = " ".join([head] + [f"{s.text} [1]" for s in sentences])
-    return Answer(
-        question, text, count=1, sentences=sentences, citations=(Citation(1, entry, ranked[0].dense),), kind=intent.kind
-    )
+    return replace(fact, text=f"{head} {fact.text}".strip(), count=1, kind=intent.kind)
 
 
 def _passes(e: Entry, intent: Intent) -> bool:

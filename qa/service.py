@@ -154,10 +154,6 @@ def open_assistant(
     return Assistant.build(cat, dense_from_index(open_index(index_dir, model)))
 
 
-def catalogue_path(catalogue: str | os.PathLike[str] | None) -> Path:
-    return resolve_catalogue(catalogue)
-
-
 @dataclass
 class LiveAssistant:
     """An assistant that notices when its catalogue file changes (chat sessions are long)."""

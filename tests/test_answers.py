@@ -106,7 +106,15 @@ def test_text_output_has_markers_and_numbered_sources_without_escape_codes(built
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "GCA Cybersecurity Toolkit for Small Business" in result.stdout or "Cyber" in result.stdout
+    flat = " ".join(result.stdout.split())
+    assert "4 presentations on cyber security" in flat
+    for title in (
+        "Canadian SME Cybersecurity",
+        "Strengthening MSME Cyber",
+        "Importance of cybersecurity",
+        "GCA Cybersecurity",
+    ):
+        assert title in flat, title
     assert "\x1b[" not in result.stdout
 
 
