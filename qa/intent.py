@@ -71,22 +71,22 @@ class Intent:
         return bool(self.period or self.institutions or self.types or self.categories)
 
 
-def _phrase_in(needle: list[str], hay: list[str]) -> bool:
-    n = len(needle)
-    return n > 0 and any(hay[i : i + n] == needle for i in range(len(hay) - n + 1))
-
-
 def find_categories(question: str, catalogue: Catalogue) -> list[str]:
     """Category and sub-section names the question contains (stemmed words, in order)."""
     q = tokens(question)
     names = list(catalogue.categories) + sorted({e.subcategory for e in catalogue.entries if e.subcategory})
-    found = []
+    spans: dict[str, list[range]] = {}
     for name in names:
         words = tokens(re.sub(r"\(.*?\)", "", name))
-        if _phrase_in(words, q):
-            found.append(name)
-    # "Digital" inside "Standards to digitalize trade" is one mention, not two.
-    return [n for n in found if not any(n != m and _phrase_in(tokens(n), tokens(m)) for m in found)]
+        n = len(words)
+        at = [range(i, i + n) for i in range(len(q) - n + 1) if n and q[i : i + n] == words]
+        if at:
+            spans[name] = at
+    # "Digital" inside "Standards to digitalize trade" is one mention, not two; said apart, it is two.
+    def inside(r: range, other: str) -> bool:
+        return any(r != o and r.start >= o.start and r.stop <= o.stop for o in spans[other])
+
+    return [n for n, at in spans.items() if not all(any(inside(r, m) for m in spans if m != n) for r in at)]
 
 
 def find_institutions(question: str, aliases: dict[str, set[str]]) -> list[str]:

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import Stemmer
+
 # Multi-word variants first: each becomes one canonical token sequence. The third field is a literal every
 # match contains: a pattern whose literal is absent cannot match, so it is not run (fold is on the hot path).
 _PHRASES = [
@@ -16,7 +18,7 @@ _PHRASES = [
     (r"\bmicro,? small,? and medium enterprises\b", "msme", "micro"),
     (r"\bsmall and medium[- ]sized enterprises\b", "msme", "small and medium"),
     (r"\bsmall and medium enterprises\b", "msme", "small and medium"),
-    (r"\bsmall (?:and medium[- ]sized )?(?:business(?:es)?|firms?|companies|enterprises)\b", "msme", "small "),
+    (r"\bsmall(?:er)?[- ](?:and medium[- ]sized )?(?:business(?:es)?|firms?|compan(?:y|ies)|enterprises?)\b", "msme", "small"),
     (r"\bm?smes?'?s?\b", "msme", "sme"),
     (r"\bcyber[- ]?security\b", "cyber security", "cyber"),
     (r"\bcyber[- ]?readiness\b", "cyber readiness", "cyber"),
@@ -62,30 +64,15 @@ def fold(text: str) -> str:
     return text
 
 
+_SNOWBALL = Stemmer.Stemmer("english")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light English stemmer: plurals, possessives, -ing/-ed/-ly; enough for BM25 on short texts."""
+    """Snowball (Porter 2) English stem: "inefficient" and "inefficiencies" meet, as do "regulation(s)"."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    for suffix, repl, min_len in (
-        ("ies", "y", 5),
-        ("sses", "ss", 5),
-        ("ness", "", 6),
-        ("ments", "ment", 6),
-        ("ings", "", 6),
-        ("ing", "", 6),
-        ("ized", "ize", 6),
-        ("ised", "ize", 6),
-        ("ise", "ize", 6),
-        ("ed", "", 5),
-        ("ly", "", 6),
-        ("s", "", 4),
-    ):
-        if word.endswith(suffix) and len(word) >= min_len:
-            if suffix == "s" and word.endswith(("ss", "us", "is")):
-                return word
-            return word[: len(word) - len(suffix)] + repl
-    return word
+    return str(_SNOWBALL.stemWord(word))
 
 
 def tokens(text: str) -> list[str]:
