@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -23,7 +23,8 @@ class BM25:
         n = len(docs)
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
 
-    def scores(self, query: Sequence[str]) -> np.ndarray:
+    def scores(self, query: Sequence[str], weights: Mapping[str, float] | None = None) -> np.ndarray:
+        """BM25 of every document; ``weights`` scales some query terms (default 1)."""
         out = np.zeros(len(self.tf), dtype=np.float64)
         if not self.tf:
             return out
@@ -33,7 +34,7 @@ class BM25:
             if idf is None:
                 continue
             tf = np.array([c.get(term, 0) for c in self.tf], dtype=np.float64)
-            out += idf * tf * (self.k1 + 1) / (tf + norm)
+            out += (weights.get(term, 1.0) if weights else 1.0) * idf * tf * (self.k1 + 1) / (tf + norm)
         return out
 
     def known(self, term: str) -> bool:

@@ -11,6 +11,7 @@ import numpy as np
 
 from qa.bm25 import BM25
 from qa.dense import DenseIndex
+from qa.glossary import expansions
 from qa.institutions import institution_aliases
 from qa.intent import Intent
 from qa.model import Catalogue, Entry
@@ -19,7 +20,8 @@ from qa.sentences import split_sentences
 from qa.text import content_tokens, tokens
 
 # Fusion weights (z-score units), chosen on bench/devset.jsonl; see bench/eval.py --sweep.
-W_LEXICAL = 0.6
+W_LEXICAL = 0.9
+W_EXPANSION = 0.5  # a thesaurus word (qa.glossary) counts this much of a word the question used
 W_DENSE_ENTRY = 1.0
 W_DENSE_SENTENCE = 1.0
 BOOST_INSTITUTION = 2.0
@@ -65,6 +67,9 @@ class Retriever:
         ]
         return [w for w in names if not all(self.bm25.known(t) for t in tokens(w)) and not economies_in(w)]
 
+    def sentences_of(self, entry: Entry) -> list[str]:
+        return self.sentences[self.index_of[entry.id]]
+
     def _entry_tokens(self, e: Entry) -> list[str]:
         names = " ".join(sorted(self.aliases.get(e.institution, ())))
         return tokens(e.title) * 2 + tokens(f"{e.institution} {names}") + tokens(e.summary)
@@ -80,7 +85,9 @@ class Retriever:
         candidates: Sequence[int] | None = None,
     ) -> list[Scored]:
         """Entries best first. ``candidates`` restricts to those positions (a structural filter)."""
-        lexical = self.bm25.scores(content_tokens(question))
+        words = content_tokens(question)
+        extra = expansions(words)
+        lexical = self.bm25.scores([*words, *extra], {t: W_EXPANSION for t in extra})
         n = len(self.entries)
         entry_dense = np.zeros(n)
         sentence_best = np.zeros(n)
