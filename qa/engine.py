@@ -11,7 +11,7 @@ from qa import listing
 from qa.answer import Answer, Citation, Sentence
 from qa.dense import DenseIndex
 from qa.errors import UsageError
-from qa.extract import choose_sentences
+from qa.extract import choose_sentences, lacks_asked_type
 from qa.intent import Intent, analyse
 from qa.model import Catalogue
 from qa.places import economies_in
@@ -23,6 +23,7 @@ MAX_QUESTION_CHARS = 2000  # beyond this a "question" is pasted text; the head c
 # paraphrases, counting a false abstention as bad as a false answer.
 ABSTAIN_FLOOR = 0.30  # below this cosine to every entry text, nothing in the catalogue is about it
 ABSTAIN_UNKNOWN_NAME = 0.45  # a name the catalogue never uses ("MC13") and no close entry: abstain
+ABSTAIN_LOOK = 5  # the best entries whose closeness counts for both floors
 
 NOTHING = "Nothing in the catalogue answers that."
 
@@ -63,18 +64,23 @@ class Assistant:
     def answer_fact(self, question: str, intent: Intent, *, top_k: int = 5) -> Answer:
         qvec = self.retriever.query_vector(question)
         ranked = self.retriever.rank(question, intent, qvec)[: max(1, top_k)]
-        if not ranked or self.should_abstain(question, ranked[0]):
+        if not ranked or self.should_abstain(question, ranked):
+            return abstain(question)
+        passages = [s for scored in ranked[:2] for s in self.retriever.sentences_of(scored.entry)]
+        if lacks_asked_type(question, passages):
             return abstain(question)
         return compose_fact(question, ranked, self.retriever)
 
-    def should_abstain(self, question: str, best: Scored) -> bool:
-        """True when the best entry does not answer: too far in meaning, or about someone else."""
-        if best.dense < ABSTAIN_FLOOR:
+    def should_abstain(self, question: str, ranked: Sequence[Scored]) -> bool:
+        """True when the best entry does not answer: nothing close in meaning, or about someone else."""
+        best = ranked[0]
+        closest = max(s.dense for s in ranked[:ABSTAIN_LOOK])  # the floor is about the catalogue, not one entry
+        if closest < ABSTAIN_FLOOR:
             return True
         named = economies_in(question)
         if named and not named & self.retriever.mentions_text[self.retriever.index_of[best.entry.id]]:
             return True  # "the EU's threshold" is not answered by Australia's
-        return best.dense < ABSTAIN_UNKNOWN_NAME and bool(self.retriever.unknown_names(question))
+        return closest < ABSTAIN_UNKNOWN_NAME and bool(self.retriever.unknown_names(question))
 
 
 def compose_fact(question: str, ranked: Sequence[Scored], retriever: Retriever) -> Answer:

@@ -81,6 +81,19 @@ def answer_type_bonus(question: str, sentence: str) -> float:
     return bonus
 
 
+def lacks_asked_type(question: str, sentences: list[str]) -> bool:
+    """True when the question asks for a number or for places and none of ``sentences`` holds one.
+
+    "Which countries have ratified X?" is not answered by a passage that names no economy, however
+    close in meaning it is; "How many ...?" is not answered without a number.
+    """
+    if _ASKS_PLACES.search(question):
+        return not any(economies_in(s) for s in sentences)
+    if _ASKS_NUMBER.search(question):
+        return not any(_NUMBER.search(s) for s in sentences)
+    return False
+
+
 def _overlap(
     words: set[str], sentence: set[str], idf: dict[str, float], rare: float, of: set[str] | None = None
 ) -> float:

@@ -123,7 +123,7 @@ def _refine(assistant: Assistant, question: str, intent: Intent, entries: list[E
 def _topic_entries(assistant: Assistant, question: str, intent: Intent) -> list[Entry]:
     retriever = assistant.retriever
     ranked = retriever.rank(question, intent, retriever.query_vector(question))
-    if not ranked or assistant.should_abstain(question, ranked[0]):
+    if not ranked or assistant.should_abstain(question, ranked):
         return []
     return _leading_group(ranked)
 

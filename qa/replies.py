@@ -34,7 +34,7 @@ def restricted(asst: Assistant, question: str, intent: Intent, scope: Intent, su
     qvec = retriever.query_vector(question)
     positions = [i for i, e in enumerate(retriever.entries) if _within(e, scope)]
     ranked = retriever.rank(question, intent, qvec, candidates=positions)[:top_k]
-    if not ranked or asst.should_abstain(question, ranked[0]):
+    if not ranked or asst.should_abstain(question, ranked):
         return abstain(question)
     if not _about(subject, ranked[0], retriever):  # the named presenter never spoke about it
         text = f"{NOTHING[:-1]}: no presentation {describe(scope)} is about {subject}."
@@ -49,7 +49,7 @@ def excluding(asst: Assistant, question: str, intent: Intent, exclude: tuple[Ent
     ids = {e.id for e in exclude}
     positions = [i for i, e in enumerate(retriever.entries) if e.id not in ids]
     ranked = retriever.rank(question, intent, qvec, candidates=positions)[:top_k]
-    ok = ranked and not asst.should_abstain(question, ranked[0])
+    ok = ranked and not asst.should_abstain(question, ranked)
     return compose_fact(question, ranked, retriever) if ok else abstain(question)
 
 
@@ -63,7 +63,7 @@ def referring(
     widen = [] if picked else [None]  # a picked entry answers alone; others may widen
     for candidates in ([positions] if positions else []) + widen:  # the entries referred to, then all
         ranked = retriever.rank(question, intent, qvec, candidates=candidates)[:top_k]
-        if ranked and not asst.should_abstain(question, ranked[0]):
+        if ranked and not asst.should_abstain(question, ranked):
             return compose_fact(question, ranked, retriever)
     return abstain(question)
 
