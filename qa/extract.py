@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.glossary import expansions
 from qa.places import economies_in
 from qa.retrieval import Retriever, Scored
 from qa.text import content_tokens, tokens
@@ -22,6 +23,7 @@ KEEP_WITHIN = 0.5  # a further sentence must score this close to the best one
 SECOND_ENTRY_WITHIN = 0.25  # another entry contributes only if it ranks this close to the best
 NEAR_DUPLICATE = 0.8  # token Jaccard
 W_FOCUS = 1.0
+W_SYNONYM = 0.25  # a thesaurus word (qa.glossary) found in the sentence, against one the question used
 
 _NUMBER = re.compile(
     r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
@@ -113,7 +115,9 @@ def choose_sentences(
     """Up to ``limit`` sentences, in summary order, from the best entry (and a close second)."""
     if not ranked:
         return []
-    q = set(content_tokens(question))
+    words = content_tokens(question)
+    q = set(words)
+    synonyms = expansions(words)
     idf = retriever.bm25.idf
     rare = max(idf.values(), default=1.0)
     candidates: list[Pick] = []
@@ -127,7 +131,9 @@ def choose_sentences(
         }
         for j, text in enumerate(retriever.sentences[i]):
             dense = float(scored.sentence_dense[j]) if j < len(scored.sentence_dense) else 0.0
-            lexical = _overlap(focus, set(retriever.sentence_tokens[i][j]), idf, rare, of=q)
+            sentence = set(retriever.sentence_tokens[i][j])
+            lexical = _overlap(focus, sentence, idf, rare, of=q)
+            lexical += W_SYNONYM * _overlap(synonyms - focus, sentence, idf, rare, of=q)
             # With nothing but the entry's own name to go on ("What did WIPO present?"), the opening
             # sentence, which says what the talk was, is the answer.
             opening = 0.1 if j == 0 and not focus else 0.0

@@ -66,7 +66,7 @@ cyber security | cybersecurity | hacker | hacking | cyber attack | cyberattack |
 cyber security | online security | data security | information security | protect data | security
 data protection | privacy | personal data
 training | capacity building | workshop | course | webinar | teach | learn | skill | education
-information | transparency | awareness | knowledge | find out | look up | data
+transparency | awareness | knowledge | find out | look up | data
 statistics | data | figure | survey | number | indicator | measure
 woman | women | female | gender | woman-owned | women-owned | women entrepreneur
 young | youth | young entrepreneur | start-up | startup | new business
@@ -114,10 +114,7 @@ def _table() -> dict[tuple[str, ...], frozenset[int]]:
 
 @lru_cache(maxsize=1)
 def _group_tokens() -> list[frozenset[str]]:
-    return [
-        frozenset(t for phrase in line.split("|") for t in content_tokens(phrase))
-        for line in _GROUPS.splitlines()
-    ]
+    return [frozenset(t for phrase in line.split("|") for t in content_tokens(phrase)) for line in _GROUPS.splitlines()]
 
 
 MAX_PHRASE = 4

@@ -82,6 +82,7 @@ def find_categories(question: str, catalogue: Catalogue) -> list[str]:
         at = [range(i, i + n) for i in range(len(q) - n + 1) if n and q[i : i + n] == words]
         if at:
             spans[name] = at
+
     # "Digital" inside "Standards to digitalize trade" is one mention, not two; said apart, it is two.
     def inside(r: range, other: str) -> bool:
         return any(r != o and r.start >= o.start and r.stop <= o.stop for o in spans[other])

@@ -18,7 +18,11 @@ _PHRASES = [
     (r"\bmicro,? small,? and medium enterprises\b", "msme", "micro"),
     (r"\bsmall and medium[- ]sized enterprises\b", "msme", "small and medium"),
     (r"\bsmall and medium enterprises\b", "msme", "small and medium"),
-    (r"\bsmall(?:er)?[- ](?:and medium[- ]sized )?(?:business(?:es)?|firms?|compan(?:y|ies)|enterprises?)\b", "msme", "small"),
+    (
+        r"\bsmall(?:er)?[- ](?:and medium[- ]sized )?(?:business(?:es)?|firms?|compan(?:y|ies)|enterprises?)\b",
+        "msme",
+        "small",
+    ),
     (r"\bm?smes?'?s?\b", "msme", "sme"),
     (r"\bcyber[- ]?security\b", "cyber security", "cyber"),
     (r"\bcyber[- ]?readiness\b", "cyber readiness", "cyber"),
@@ -46,7 +50,8 @@ STOPWORDS = frozenset(
 # Words that carry the question's form rather than its subject.
 QUESTION_WORDS = frozenset(
     """anything everything something one ones thing things information info talk talks presentation presentations
-    present presented presenting presenter presenters group meeting meetings msme wto""".split()
+    present presents presented presenting presenter presenters talked talking group groups meeting meetings msme
+    msmes wto""".split()
 )
 
 
@@ -75,15 +80,23 @@ def stem(word: str) -> str:
     return str(_SNOWBALL.stemWord(word))
 
 
+def words(text: str) -> list[str]:
+    """Folded word tokens, not stemmed."""
+    return _TOKEN.findall(fold(text).replace("'s ", " "))
+
+
 def tokens(text: str) -> list[str]:
     """Folded, stemmed word tokens, stopwords kept (callers decide)."""
-    return [stem(t) for t in _TOKEN.findall(fold(text).replace("'s ", " "))]
+    return [stem(t) for t in words(text)]
 
 
 def content_tokens(text: str) -> list[str]:
-    """Tokens that say what a question is about: no stopwords, no question-form words."""
-    return [t for t in tokens(text) if t not in _DROP and stem(t) not in _DROP_STEMS]
+    """Tokens that say what a question is about: no stopwords, no question-form words.
+
+    Words are dropped by their written form, before stemming: Porter stems "information" and
+    "informal" alike, and only the first is a question-form word.
+    """
+    return [stem(t) for t in words(text) if t not in _DROP]
 
 
 _DROP = STOPWORDS | QUESTION_WORDS
-_DROP_STEMS = frozenset(stem(w) for w in _DROP)  # computed once: this test runs for every token compared

@@ -96,6 +96,36 @@ def test_out_of_scope_questions_abstain(built_index, question):
     assert "Nothing in the catalogue" in data["answer"]
 
 
+@pytest.mark.parametrize(
+    ("question", "title", "phrase"),
+    [
+        # the summary says "accounting", never "bookkeeping"
+        (
+            "Is anyone building bookkeeping software for small firms?",
+            "Supporting MSMEs on Accounting and Financial, Sustainability and SDG Reporting",
+            "e-accounting platform",
+        ),
+        # the summary says "SPS measures", never "food safety" or "plant health"
+        (
+            "Who talked about food safety and plant health rules?",
+            "Good regulatory practices to improve SPS measures",
+            "SPS",
+        ),
+    ],
+)
+def test_everyday_words_reach_the_officials_words(built_index, question, title, phrase):
+    data = ask_json(built_index, question)
+    assert not data["abstained"]
+    assert data["citations"][0]["title"] == title
+    assert phrase in data["answer"]
+
+
+def test_which_countries_is_not_answered_by_a_passage_that_names_none(built_index):
+    # the Trade Facilitation Agreement is discussed, but no summary says who signed it
+    data = ask_json(built_index, "Which countries have signed the Trade Facilitation Agreement?")
+    assert data["abstained"] is True and data["citations"] == []
+
+
 def test_text_output_has_markers_and_numbered_sources_without_escape_codes(built_index):
     result = subprocess.run(
         [sys.executable, "-m", "cli", "ask", "Who presented on cyber security?", "--index", str(built_index)],
