@@ -66,8 +66,7 @@ class Assistant:
         ranked = self.retriever.rank(question, intent, qvec)[: max(1, top_k)]
         if not ranked or self.should_abstain(question, ranked):
             return abstain(question)
-        passages = [s for scored in ranked[:2] for s in self.retriever.sentences_of(scored.entry)]
-        if lacks_asked_type(question, passages):
+        if lacks_asked_type(question, ranked, self.retriever):
             return abstain(question)
         return compose_fact(question, ranked, self.retriever)
 

@@ -10,6 +10,7 @@ three about 96%, hence answers of up to three sentences.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -40,6 +41,9 @@ _ASKS_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat (?:year|date)\b", re.IGNORECASE)
+_ASKS_DATE = re.compile(
+    r"\s*(?:since |until |by )?when\b|\s*(?:in )?(?:what|which) (?:year|month|date)\b", re.IGNORECASE
+)
 _ASKS_PLACES = re.compile(
     r"\b(?:which|what) (?:countries|economies|members|places|nations|governments)\b", re.IGNORECASE
 )
@@ -83,17 +87,59 @@ def answer_type_bonus(question: str, sentence: str) -> float:
     return bonus
 
 
-def lacks_asked_type(question: str, sentences: list[str]) -> bool:
-    """True when the question asks for a number or for places and none of ``sentences`` holds one.
+# A quantity, not a year ("2021") nor a reference number ("Annex 4", "W/6/Rev.3", "Article 7").
+_QUANTITY = re.compile(
+    r"(?<![\w/.])(?!(?:19|20)\d\d\b)\d[\d,.]*(?![\w/])|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|third|quarter|dozen|twice|double|"
+    r"triple)\b",
+    re.IGNORECASE,
+)
+_REFERENCE = re.compile(r"(?:annex|article|rev\.|no\.|phase|pillar|section|chapter|paragraph|/)\s*$", re.IGNORECASE)
+_HALF = math.log(2.0)  # BM25 idf of a word in half of the entries
 
-    "Which countries have ratified X?" is not answered by a passage that names no economy, however
-    close in meaning it is; "How many ...?" is not answered without a number.
+
+def _quantities(sentence: str) -> bool:
+    before = (sentence[max(0, m.start() - 12) : m.start()] for m in _QUANTITY.finditer(sentence))
+    return any(not _REFERENCE.search(text) for text in before)
+
+
+def _dates(sentence: str) -> bool:
+    return bool(_WHEN.search(sentence))
+
+
+def lacks_asked_type(question: str, ranked: list[Scored], retriever: Retriever) -> bool:
+    """True when the question asks for places or a quantity and no passage of the best two entries gives one
+    about the question's subject.
+
+    "Which countries have ratified X?" is not answered by passages that name no economy, however close in
+    meaning they are; "How many concerns were raised in 2022?" is not answered by "Annex 4 of the December
+    2020 package". The passage must also share a word with the question (or a thesaurus word for one) that is
+    not in half the catalogue, or follow one that does: a number elsewhere in the entry is about something else.
     """
     if _ASKS_PLACES.search(question):
-        return not any(economies_in(s) for s in sentences)
-    if _ASKS_NUMBER.search(question):
-        return not any(_NUMBER.search(s) for s in sentences)
-    return False
+        holds = economies_in
+    elif _ASKS_NUMBER.search(question):
+        holds = _quantities
+    elif _ASKS_DATE.match(question):
+        holds = _dates
+    else:
+        return False
+    words = content_tokens(question)
+    idf = retriever.bm25.idf
+    subject = {t for t in (*words, *expansions(words)) if idf.get(t, _HALF + 1) > _HALF and not _DATE_WORD.match(t)}
+    for scored in ranked[:2]:
+        i = retriever.index_of[scored.entry.id]
+        if holds is _dates and subject & set(tokens(f"{scored.entry.title} {scored.entry.institution}")):
+            return False  # "When was the Climate Impact report presented?": the entry's own date answers
+        previous: set[str] = set()
+        for text, sentence_tokens in zip(retriever.sentences[i], retriever.sentence_tokens[i], strict=True):
+            here = set(sentence_tokens)
+            # "The platform links ... . It will be available at the end of 2021.": the subject may be
+            # named in the sentence before.
+            if holds(text) and subject & (here | previous):
+                return False
+            previous = here
+    return True
 
 
 def _overlap(

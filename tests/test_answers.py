@@ -120,6 +120,25 @@ def test_everyday_words_reach_the_officials_words(built_index, question, title, 
     assert phrase in data["answer"]
 
 
+@pytest.mark.parametrize(
+    ("question", "answered_by"),
+    [
+        ("How many guided steps does the GCA toolkit have?", "six guided steps"),
+        ("When was MLETR adopted?", "Adopted in 2017"),
+        ("When was the Climate Impact of SMEs report presented?", None),  # the entry's own date answers
+        ("How many members has the ICC got?", ""),
+        ("When does the WTO hold its next ministerial conference?", ""),
+    ],
+)
+def test_how_many_and_when_need_a_passage_with_a_number_or_date_about_the_subject(built_index, question, answered_by):
+    data = ask_json(built_index, question)
+    if answered_by == "":
+        assert data["abstained"] is True and data["citations"] == []
+    else:
+        assert data["abstained"] is False
+        assert answered_by is None or answered_by in data["answer"]
+
+
 def test_which_countries_is_not_answered_by_a_passage_that_names_none(built_index):
     # the Trade Facilitation Agreement is discussed, but no summary says who signed it
     data = ask_json(built_index, "Which countries have signed the Trade Facilitation Agreement?")

@@ -6,6 +6,7 @@ import numpy as np
 
 from qa.bm25 import BM25
 from qa.catalogue import load_catalogue
+from qa.extract import _quantities
 from qa.glossary import _GROUPS, expansions
 from qa.intent import find_categories
 from qa.text import content_tokens, tokens
@@ -79,3 +80,11 @@ def test_a_category_named_apart_from_its_sub_section_counts_once_each():
     assert "Digital" in both and any(name.lower() == "standards to digitalize trade" for name in both)
     only_sub = find_categories("Which talks are in standards to digitalize trade?", catalogue)
     assert [name.lower() for name in only_sub] == ["standards to digitalize trade"]
+
+
+def test_a_quantity_is_neither_a_year_nor_a_reference_number():
+    assert _quantities("The report surveyed more than 4,000 SMEs.")
+    assert _quantities("MSMEs are hit twice as much as large firms.")
+    assert _quantities("It covers 48 economies.")
+    assert not _quantities("This ties in with Annex 4 of the December 2020 package.")
+    assert not _quantities("An updated report (INF/MSME/W/6/Rev.3) was circulated in 2022.")
