@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from qa.glossary import expansions
@@ -116,6 +117,7 @@ def lacks_asked_type(question: str, ranked: list[Scored], retriever: Retriever) 
     2020 package". The passage must also share a word with the question (or a thesaurus word for one) that is
     not in half the catalogue, or follow one that does: a number elsewhere in the entry is about something else.
     """
+    holds: Callable[[str], object]
     if _ASKS_PLACES.search(question):
         holds = economies_in
     elif _ASKS_NUMBER.search(question):
