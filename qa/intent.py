@@ -26,6 +26,7 @@ _LIST = re.compile(
     r"|\b(?:which|what)\s+(?:other\s+)?(?:institutions|organi[sz]ations|members|presenters?|countries|economies)\b"
     r".*\b(?:present|presented|presenting|spoke|talked|briefed|gave|given)\b"
     r"|\bwhat\s+(?:was|were|has been|have been)\s+presented\b"
+    r"|^\s*when\s+(?:did|was|were|has|have|had)\b.*\b(?:present|presented|spoke|talked|briefed)\b"
     r"|\bwho\s+(?:has\s+)?(?:presented|spoke|talked|gave (?:a )?(?:presentations?|talks?))\b"
     r"|\bwhat\s+(?:did|has|have)\s+.+?\s+presen(?:t|ted)\b(?:\s+(?:to|at|in|on|before|since|during|between|after)\b.*)?\s*[?.!]*\s*$"
     r"|\b(?:all|every|everything)\b.*\bpresent"

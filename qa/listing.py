@@ -45,10 +45,13 @@ def answer_list(assistant: Assistant, question: str, intent: Intent) -> Answer |
     who = presenter_phrase(rest)
     if who and not (intent.institutions or intent.types or economies_in(who)):
         return _compose(question, intent, [], by=f"the {who}" if not who.lower().startswith("the ") else who)
+    on_topic = False
     if intent.structural:
         entries = [e for e in assistant.catalogue.entries if _passes(e, intent)]
         if len(entries) > 1 and _topic_of(intent, assistant):
-            entries = _refine(assistant, question, intent, entries)
+            refined = _refine(assistant, question, intent, entries)
+            on_topic = len(refined) < len(entries)  # the topic picked some: say so in the heading
+            entries = refined
     elif _topic_words(question):
         entries = _topic_entries(assistant, question, intent)
         if not entries:
@@ -61,11 +64,11 @@ def answer_list(assistant: Assistant, question: str, intent: Intent) -> Answer |
         entries = list(assistant.catalogue.entries)
     entries.sort(key=lambda e: e.date)
     if len(entries) == 1:
-        return _single(assistant, question, intent, entries[0])
-    return _compose(question, intent, entries)
+        return _single(assistant, question, intent, entries[0], on_topic)
+    return _compose(question, intent, entries, on_topic=on_topic)
 
 
-def _single(assistant: Assistant, question: str, intent: Intent, entry: Entry) -> Answer:
+def _single(assistant: Assistant, question: str, intent: Intent, entry: Entry, on_topic: bool = False) -> Answer:
     """One match: say so, and let its summary answer ("What did WIPO present in November 2021?")."""
     from qa.engine import compose_fact  # here: qa.engine imports this module
 
@@ -74,7 +77,7 @@ def _single(assistant: Assistant, question: str, intent: Intent, entry: Entry) -
         question, intent, retriever.query_vector(question), candidates=[retriever.index_of[entry.id]]
     )
     fact = compose_fact(question, ranked, retriever)
-    scope = describe(intent)
+    scope = describe(intent, on_topic=on_topic)
     scope = f" {scope}" if scope else ""
     head = f"The catalogue has 1 presentation{scope}: {entry.title} ({entry.institution}, {_day(entry.date)})."
     return replace(fact, text=f"{head} {fact.text}".strip(), count=1, kind=intent.kind)
@@ -139,8 +142,8 @@ def _leading_group(ranked: list[Scored]) -> list[Entry]:
     return [s.entry for s in window if s.dense >= TOPIC_MIN_DENSE]
 
 
-def describe(intent: Intent, by: str | None = None) -> str:
-    """ "by the ITC in October 2022", in words a person would use."""
+def describe(intent: Intent, by: str | None = None, on_topic: bool = False) -> str:
+    """ "by the ITC in October 2022", in words a person would use; ``on_topic``: the topic narrowed the list."""
     parts = []
     if by:
         parts.append(f"by {by}")
@@ -150,7 +153,7 @@ def describe(intent: Intent, by: str | None = None) -> str:
         parts.append("by " + _join([_TYPE_WORDS[t] for t in intent.types]))
     if intent.categories:
         parts.append("in " + _join(list(intent.categories)))
-    elif intent.topic and not (intent.institutions or intent.types or intent.period):
+    elif intent.topic and (on_topic or not (intent.institutions or intent.types or intent.period)):
         parts.append(f"on {intent.topic}")
     if intent.period:
         parts.append(period_words(intent.period))
@@ -184,11 +187,16 @@ def period_words(p: Period) -> str:
 
 
 def _compose(
-    question: str, intent: Intent, entries: list[Entry], by: str | None = None, matched: bool = False
+    question: str,
+    intent: Intent,
+    entries: list[Entry],
+    by: str | None = None,
+    matched: bool = False,
+    on_topic: bool = False,
 ) -> Answer:
     n = len(entries)
     noun = "presentation" if n == 1 else "presentations"
-    scope = describe(intent, by)
+    scope = describe(intent, by, on_topic)
     scope = f" {scope}" if scope else (" that match" if matched and n != 1 else "")
     citations = tuple(Citation(i + 1, e) for i, e in enumerate(entries))
     if n == 0:

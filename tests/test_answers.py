@@ -72,6 +72,18 @@ def test_list_by_type_category_and_period(built_index):
     assert ask_json(built_index, "What presentations were given before May 2021?")["count"] == 3
 
 
+def test_when_was_a_repeated_talk_presented_lists_every_date(built_index):
+    data = ask_json(built_index, "When was the Global Trade Helpdesk update presented?")
+    assert data["count"] == 4
+    assert [c["date"] for c in data["citations"]] == ["2021-09-24", "2022-02-08", "2022-04-07", "2023-03-13"]
+
+
+def test_a_topic_that_narrows_a_presenters_list_is_named_in_the_heading(built_index):
+    data = ask_json(built_index, "When did the ITC present on the Global Trade Helpdesk?")
+    assert data["count"] == 4 and {c["title"] for c in data["citations"]} == {"Global Trade Helpdesk update"}
+    assert data["answer"].startswith("The catalogue has 4 presentations by ITC on the Global Trade Helpdesk:")
+
+
 @pytest.mark.parametrize(
     "question",
     [
