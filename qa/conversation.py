@@ -25,7 +25,8 @@ plain patterns, tried in this order (see :meth:`Conversation.read`):
      or before a noun (talk, one, law, ...), an ordinal ("What did the second one say about costs?"):
      "it"/"that" becomes the previous subject (or the one entry's title), "they"/"their" the presenters
      referred to (up to three), an ordinal the picked entry's title;
-   - "else"/"other" in a follow-up ("Who else presented on that?"): the same, minus the cited entries.
+   - "else"/"other" in a follow-up ("Who else presented on that?", a bare "Anyone else?"): the same,
+     minus the cited entries; after a list, the rest of that list ("no other presentations" if none).
 
    A newly named institution or period restricts the answer to its entries
    (``Retriever.rank(candidates=...)``), and one of them must be about the subject (its words or its
@@ -151,6 +152,8 @@ class Conversation:
             reading = self._read_follow(asst, rest, marker, None, targets, names)
             if reading is not None:
                 return replace(reading, targets=(), exclude=targets, picked=False)
+            if empty and targets:  # "Who else?", "Anyone else?": the last question, without what it gave
+                return Reading("follow", self.topic.question, exclude=targets)
         elif empty:
             if MORE.match(bare) and not ordinal:
                 return Reading("more", text, targets)
@@ -225,14 +228,15 @@ class Conversation:
             return asst.answer(reading.question, top_k=self.top_k)
         question = reading.question
         intent = asst.analyse(question)
+        if reading.exclude:
+            after_list = self.last is not None and self.last.count is not None
+            return replies.excluding(asst, question, intent, reading.exclude, self.top_k, after_list)
         if intent.kind in ("list", "count"):
             return asst.answer(question, top_k=self.top_k, intent=intent)
         scope = self._scope(intent) if reading.restrict else None
         if scope is not None:
             subject = self._names(asst).subject(question)
             return replies.restricted(asst, question, intent, scope, subject, self.top_k)
-        if reading.exclude:
-            return replies.excluding(asst, question, intent, reading.exclude, self.top_k)
         return replies.referring(asst, question, intent, reading.targets, reading.picked, self.top_k)
 
     def _remember(self, asst: Assistant, reading: Reading, answer: Answer) -> None:

@@ -56,7 +56,7 @@ _FRAME = """gave give presented spoke speak talked mention mentioned explain exp
 describe described slide slides link links url pdf deck download find where when date day year more else details
 detail go continue keep going entry item result source citation presenter presenters speaker speakers institution
 organisation organization delivered deliver held number list which last one ones anything please thanks ok okay
-same also say said""".split()
+same also say said anyone anybody someone somebody any""".split()
 _FRAMING = {t for w in (*QUESTION_WORDS, *_FRAME, *ORDINALS) for t in tokens(w)}
 _DROP = _FRAMING | {t for w in STOPWORDS for t in tokens(w)}
 WORD = re.compile(r"\w+(?:[&/'\u2019.-]\w+)*")

@@ -186,6 +186,11 @@ def period_words(p: Period) -> str:
     return f"up to {_day(hi)}"
 
 
+def others(question: str, intent: Intent, entries: list[Entry]) -> Answer:
+    """ "Who else ...?": the rest of a list, in date order; "no other presentations" when none is left."""
+    return _compose(question, intent, sorted(entries, key=lambda e: e.date), on_topic=True, other=True)
+
+
 def _compose(
     question: str,
     intent: Intent,
@@ -193,14 +198,15 @@ def _compose(
     by: str | None = None,
     matched: bool = False,
     on_topic: bool = False,
+    other: bool = False,
 ) -> Answer:
     n = len(entries)
-    noun = "presentation" if n == 1 else "presentations"
+    noun = ("other " if other else "") + ("presentation" if n == 1 else "presentations")
     scope = describe(intent, by, on_topic)
     scope = f" {scope}" if scope else (" that match" if matched and n != 1 else "")
     citations = tuple(Citation(i + 1, e) for i, e in enumerate(entries))
     if n == 0:
-        text = f"The catalogue has no presentations{scope}."
+        text = f"The catalogue has no {'other ' if other else ''}presentations{scope}."
     else:
         lines = [f"The catalogue has {n} {noun}{scope}:"]
         lines += [f"[{c.n}] {_day(c.entry.date)}: {c.entry.title} ({c.entry.institution})" for c in citations]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from qa import listing
 from qa.answer import Answer, Citation, Sentence
 from qa.engine import NOTHING, Assistant, abstain, clean_question, compose_fact
 from qa.errors import UsageError
 from qa.extract import coverage
+from qa.followups import OTHER
 from qa.intent import Intent
 from qa.listing import describe
 from qa.model import Entry
@@ -42,11 +44,25 @@ def restricted(asst: Assistant, question: str, intent: Intent, scope: Intent, su
     return compose_fact(question, ranked, retriever)
 
 
-def excluding(asst: Assistant, question: str, intent: Intent, exclude: tuple[Entry, ...], top_k: int) -> Answer:
-    """ "Who else presented on that?": from every entry but ``exclude``."""
+def excluding(
+    asst: Assistant, question: str, intent: Intent, exclude: tuple[Entry, ...], top_k: int, after_list: bool = False
+) -> Answer:
+    """ "Who else presented on that?": from every entry but ``exclude``.
+
+    After a list, when the question without its "else" is a list question too ("Who presented on cyber
+    security?"), the answer is that list without the entries already listed, and may be empty ("no other
+    presentations"): the nearest remaining text would be about something else.
+    """
     retriever = asst.retriever
-    qvec = retriever.query_vector(question)
     ids = {e.id for e in exclude}
+    plain = " ".join(OTHER.sub(" ", question).split())
+    plain_intent = asst.analyse(plain)
+    if after_list and plain_intent.kind in ("list", "count"):
+        listed = listing.answer_list(asst, plain, plain_intent)
+        if listed is not None and listed.count is not None:
+            rest = [c.entry for c in listed.citations if c.entry.id not in ids]
+            return listing.others(question, plain_intent, rest)
+    qvec = retriever.query_vector(question)
     positions = [i for i, e in enumerate(retriever.entries) if e.id not in ids]
     ranked = retriever.rank(question, intent, qvec, candidates=positions)[:top_k]
     ok = ranked and not asst.should_abstain(question, ranked)

@@ -161,6 +161,22 @@ def test_who_else_leaves_out_what_was_cited(talk):
     assert "MLETR" in answer.text or "transferable" in answer.text.lower()
 
 
+def test_who_else_after_a_list_is_the_rest_of_that_list(talk):
+    first = talk.ask("Who presented on cyber security?")
+    assert first.count == 4
+    answer = talk.ask("Who else presented on it?")
+    assert answer.count == 0 and answer.citations == ()
+    assert answer.text == "The catalogue has no other presentations on cyber security."
+
+
+def test_a_bare_who_else_repeats_the_last_question_without_its_answers(talk):
+    talk.ask("Who presented on electronic transferable records?")
+    assert talk.ask("Who else?").text.startswith("The catalogue has no other presentations")
+    first = talk.ask("What is the Model Law on Electronic Transferable Records?")
+    answer = talk.ask("Anyone else?")
+    assert answer.citations and not set(cited(answer)) & set(cited(first))
+
+
 # New questions stand alone -----------------------------------------------------------------------
 
 
