@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from qa.glossary import expansions
+from qa.intent import FORUM
 from qa.places import economies_in
 from qa.retrieval import Retriever, Scored
 from qa.text import content_tokens, tokens
@@ -109,24 +110,29 @@ def _dates(sentence: str) -> bool:
 
 
 def lacks_asked_type(question: str, ranked: list[Scored], retriever: Retriever) -> bool:
-    """True when the question asks for places or a quantity and no passage of the best two entries gives one
-    about the question's subject.
+    """True when the question asks for places, a quantity, a date or a who, and no passage of the best two
+    entries gives one about the question's subject.
 
     "Which countries have ratified X?" is not answered by passages that name no economy, however close in
     meaning they are; "How many concerns were raised in 2022?" is not answered by "Annex 4 of the December
     2020 package". The passage must also share a word with the question (or a thesaurus word for one) that is
     not in half the catalogue, or follow one that does: a number elsewhere in the entry is about something else.
+    Nearly every passage names someone, so a "who" passage must share two such words ("Who chairs the
+    Group?" is not answered by a passage that only mentions the Group).
     """
     holds: Callable[[str], object]
+    needed = 1
     if _ASKS_PLACES.search(question):
         holds = economies_in
     elif _ASKS_NUMBER.search(question):
         holds = _quantities
     elif _ASKS_DATE.match(question):
         holds = _dates
+    elif _ASKS_WHO.match(question):
+        holds, needed = bool, 2
     else:
         return False
-    words = content_tokens(question)
+    words = content_tokens(FORUM.sub(" ", question))  # "the WTO Informal Working Group" is where, not what
     idf = retriever.bm25.idf
     subject = {t for t in (*words, *expansions(words)) if idf.get(t, _HALF + 1) > _HALF and not _DATE_WORD.match(t)}
     for scored in ranked[:2]:
@@ -138,7 +144,7 @@ def lacks_asked_type(question: str, ranked: list[Scored], retriever: Retriever) 
             here = set(sentence_tokens)
             # "The platform links ... . It will be available at the end of 2021.": the subject may be
             # named in the sentence before.
-            if holds(text) and subject & (here | previous):
+            if holds(text) and len(subject & (here | previous)) >= needed:
                 return False
             previous = here
     return True

@@ -37,7 +37,7 @@ _TOPIC_AFTER = re.compile(
     r"\b(?:on|about|regarding|concerning|related to)\s+(?!behalf\b)(?P<topic>[^?.!]+)", re.IGNORECASE
 )
 # "the WTO" as the forum, not as the presenter.
-_FORUM = re.compile(
+FORUM = re.compile(
     r"\b(?:the\s+)?wto(?:'s)?\s+(?:informal\s+)?(?:working\s+group|msme\s+group|members?|msme|committee|ministerial)\b"
     r"|\b(?:the\s+)?(?:informal\s+)?(?:msme|working)\s+group(?:\s+on\s+msmes?)?\b",
     re.IGNORECASE,
@@ -93,9 +93,9 @@ def find_categories(question: str, catalogue: Catalogue) -> list[str]:
 
 def find_institutions(question: str, aliases: dict[str, set[str]]) -> list[str]:
     """Institutions named by acronym, name or economy ("Canada" -> Government of Canada, ...)."""
-    text = " " + norm(_FORUM.sub(" ", question)) + " "
+    text = " " + norm(FORUM.sub(" ", question)) + " "
     found = [inst for inst, names in aliases.items() if any(f" {a} " in text for a in names if a)]
-    for economy in economies_in(_FORUM.sub(" ", question)):
+    for economy in economies_in(FORUM.sub(" ", question)):
         key = norm(economy)
         found += [inst for inst in aliases if f" {key} " in f" {norm(inst)} " and inst not in found]
     # An acronym inside a longer name that also matched ("ICC" in "ICC-UK") is the longer one's.
@@ -112,7 +112,7 @@ def analyse(question: str, catalogue: Catalogue, aliases: dict[str, set[str]]) -
     kind = "count" if _COUNT.search(question) else "list" if _LIST.search(question) else "fact"
     types: list[str] = []
     if kind != "fact":
-        scrubbed = _FORUM.sub(" ", rest)
+        scrubbed = FORUM.sub(" ", rest)
         for pattern, name in _TYPES:
             if pattern.search(scrubbed):
                 types.append(name)
@@ -155,7 +155,7 @@ def presenter_phrase(question: str) -> str | None:
 
     Only phrases that look like names (a capital letter or digit) count, so "what did they present" is none.
     """
-    scrubbed = _FORUM.sub(" ", question)
+    scrubbed = FORUM.sub(" ", question)
     for pattern in _WHO:
         for m in pattern.finditer(scrubbed):
             who = m.group("who").strip(" .,'")
