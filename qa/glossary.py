@@ -26,7 +26,7 @@ shipping | logistics | freight | transport | delivery | carrier
 customs | border | border agency | border procedure | clearance | customs clearance | border crossing
 trade facilitation | border procedure | border formality | customs procedure | red tape at the border
 trusted trader | authorized economic operator | authorised economic operator | aeo
-paperwork | document | documentation | form | formality | red tape | administrative burden | bureaucracy
+paperwork | document | documentation | formality | red tape | administrative burden | bureaucracy
 paperless | electronic | digital | digitized | digitised | e-document | without paper | dematerialized
 bill of lading | transferable record | negotiable document | warehouse receipt | title document
 electronic signature | e-signature | digital signature | electronic authentication
@@ -50,9 +50,9 @@ standard | standards | technical regulation | conformity assessment | certificat
 regulation | rule | rules | law | legislation | regulatory | legal framework | rule-making | policy
 model law | legal text | legislative guide | uniform law
 adopt a law | enact | legislation | put into law | implement in law | incorporate into law
-government | public sector | authority | authorities | policymaker | policy maker | ministry | state
+government | public sector | authority | authorities | policymaker | policy maker | ministry
 government support | public support | subsidy | grant | incentive | assistance | help | direct financial support
-customer | client | buyer | consumer | market | demand | sale | sell
+customer | client | buyer | consumer | demand | sale | sell
 export | exporter | exporting | sell abroad | sell overseas | foreign market | international market
 import | importer | importing | buy abroad | purchase from abroad
 large firm | large company | large enterprise | big company | big firm | big business | corporation | multinational
@@ -60,16 +60,16 @@ competitiveness | compete | competitive | competition
 global value chain | gvc | supply chain | value chain | production network
 online | internet | web | digital | ecommerce | online shopping | online sale | online store | marketplace
 ecommerce | online trade | digital trade | electronic commerce | online business
-platform | portal | website | online tool | database | helpdesk | help desk | one-stop | hub
+platform | portal | website | online tool | database | helpdesk | help desk | hub
 tool | toolkit | guide | guidance | handbook | manual | resource
 cyber security | cybersecurity | hacker | hacking | cyber attack | cyberattack | phishing | malware | ransomware
-cyber security | online security | data security | information security | protect data | security
+cyber security | online security | data security | information security | protect data
 data protection | privacy | personal data
 training | capacity building | workshop | course | webinar | teach | learn | skill | education
-transparency | awareness | knowledge | find out | look up | data
-statistics | data | figure | survey | number | indicator | measure
+transparency | awareness | knowledge | data
+statistics | data | figure | survey | indicator
 woman | women | female | gender | woman-owned | women-owned | women entrepreneur
-young | youth | young entrepreneur | start-up | startup | new business
+young | youth | young entrepreneur | startup | new business
 informal | informality | informal sector | unregistered
 register a business | business registration | start a business | incorporate | company registration
 limited liability | limited company | llc | liability
@@ -78,7 +78,7 @@ africa | african | sub-saharan
 covid | covid-19 | pandemic | coronavirus | lockdown
 crisis | shock | disruption | recovery
 cost | expense | fee | charge | price | costly | expensive
-faster | speed | quicker | time | delay | waiting time | reduce time | saving time
+faster | speed | quicker | delay | waiting time | reduce time | saving time
 cheaper | lower cost | reduce cost | saving | cost reduction
 blockchain | distributed ledger | dlt
 trade agreement | free trade agreement | fta | rta | regional trade agreement | preferential agreement

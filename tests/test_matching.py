@@ -88,3 +88,10 @@ def test_a_quantity_is_neither_a_year_nor_a_reference_number():
     assert _quantities("It covers 48 economies.")
     assert not _quantities("This ties in with Annex 4 of the December 2020 package.")
     assert not _quantities("An updated report (INF/MSME/W/6/Rev.3) was circulated in 2022.")
+
+
+def test_thesaurus_phrases_do_not_collapse_to_an_everyday_verb():
+    # "start-up" is ("start",) once "up" is dropped, "one-stop" is ("stop",): they would turn "When did it
+    # start?" into a question about young entrepreneurs
+    assert expansions(content_tokens("When did the programme start?")) == set()
+    assert expansions(content_tokens("What stops firms from exporting?")) == set()
