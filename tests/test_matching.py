@@ -93,5 +93,5 @@ def test_a_quantity_is_neither_a_year_nor_a_reference_number():
 def test_thesaurus_phrases_do_not_collapse_to_an_everyday_verb():
     # "start-up" is ("start",) once "up" is dropped, "one-stop" is ("stop",): they would turn "When did it
     # start?" into a question about young entrepreneurs
-    assert expansions(content_tokens("When did the programme start?")) == set()
-    assert expansions(content_tokens("What stops firms from exporting?")) == set()
+    assert not expansions(content_tokens("When did it start?"))
+    assert not {"young", "entrepreneur", "platform", "portal"} & expansions(content_tokens("Did it stop or start?"))
