@@ -35,8 +35,9 @@ def fold_reference(s: str) -> str:
 
 
 def content_tokens_reference(s: str) -> list[str]:
-    drop = text.STOPWORDS | text.QUESTION_WORDS
-    return [t for t in text.tokens(s) if t not in drop and text.stem(t) not in {text.stem(w) for w in drop}]
+    drop = text.STOPWORDS | text.QUESTION_WORDS  # by written form: Porter stems "informal" like "information"
+    words = re.findall(r"[a-z0-9]+(?:[.&][a-z0-9]+)*", fold_reference(s).replace("'s ", " "))
+    return [text.stem(w) for w in words if w not in drop]
 
 
 def catalogue_and_devset_texts(catalogue) -> list[str]:
