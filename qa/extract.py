@@ -39,7 +39,8 @@ _WHEN = re.compile(
 )
 _ASKS_NUMBER = re.compile(
     r"\bhow (?:many|much|large|big|long|often|fast|quick)\b"
-    r"|\bwhat (?:share|percentage|proportion|number|amount|value)\b",
+    r"|\bwhat (?:\w+ )?(?:share|percentage|proportion|number|amount|value|rate|cost|price|fees?|threshold)\b"
+    r"|\bwhat (?:are|is|were|was) the (?:\w+ )?(?:fees?|costs?|price|rates?)\b",
     re.IGNORECASE,
 )
 _ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat (?:year|date)\b", re.IGNORECASE)
@@ -73,7 +74,8 @@ class Pick:
 def answer_type_bonus(question: str, sentence: str) -> float:
     """A small lift for sentences holding what the question's form asks for."""
     bonus = 0.0
-    if _ASKS_NUMBER.search(question) and _NUMBER.search(sentence):
+    quantity = _quantity_test(question)
+    if quantity and quantity(sentence):
         bonus += 0.15
     if _ASKS_WHEN.search(question) and _WHEN.search(sentence):
         bonus += 0.15
@@ -105,6 +107,43 @@ def _quantities(sentence: str) -> bool:
     return any(not _REFERENCE.search(text) for text in before)
 
 
+# Kinds of quantity a question can ask for; a passage answers only with that kind.
+_ASKS_SHARE = re.compile(
+    r"\bwhat (?:\w+ )?(?:share|percentage|proportion|fraction|rate)\b|\bwhat per ?cent\b|\bhow much (?:more|less)\b",
+    re.IGNORECASE,
+)
+_ASKS_MONEY = re.compile(r"\b(?:fees?|costs?|price|prices|charges?|spend|spent|budget)\b", re.IGNORECASE)
+_SHARE = re.compile(
+    r"%|\bper ?cent\b|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?|majority|twice|double|triple|times)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(
+    r"[$€£¥]|\b(?:USD|US\$|EUR|AUD|CAD|CHF|GBP|NZD|SGD|JPY|dollars?|euros?|francs?|pounds?)\b|"
+    r"\b(?:fees?|costs?|prices?|charges?|spend|spent|budget)\b",
+    re.IGNORECASE,
+)
+
+
+def _shares(sentence: str) -> bool:
+    return bool(_SHARE.search(sentence))
+
+
+_FREE = re.compile(r"\bfree[- ]of[- ]charge\b|\bfree[- ]to[- ]use\b|\bat no cost\b|\bno charge\b", re.IGNORECASE)
+
+
+def _money(sentence: str) -> bool:
+    return _quantities(sentence) and bool(_MONEY.search(sentence)) or bool(_FREE.search(sentence))
+
+
+def _quantity_test(question: str) -> Callable[[str], bool] | None:
+    """What a passage must hold to answer a quantity question: a share, a sum of money, or any quantity."""
+    if _ASKS_SHARE.search(question):
+        return _shares
+    if _ASKS_NUMBER.search(question):
+        return _money if _ASKS_MONEY.search(question) else _quantities
+    return None
+
+
 def _dates(sentence: str) -> bool:
     return bool(_WHEN.search(sentence))
 
@@ -124,8 +163,8 @@ def lacks_asked_type(question: str, ranked: list[Scored], retriever: Retriever) 
     needed = 1
     if _ASKS_PLACES.search(question):
         holds = economies_in
-    elif _ASKS_NUMBER.search(question):
-        holds = _quantities
+    elif quantity := _quantity_test(question):
+        holds = quantity
     elif _ASKS_DATE.match(question):
         holds = _dates
     elif _ASKS_WHO.match(question):

@@ -140,6 +140,10 @@ def test_everyday_words_reach_the_officials_words(built_index, question, title, 
         ("When was the Climate Impact of SMEs report presented?", None),  # the entry's own date answers
         ("How many members has the ICC got?", ""),
         ("Who proposed a flat rate on low-value parcels at the border?", "GEA"),
+        ("How much does the GCA toolkit cost?", "free-to-use"),  # a cost question takes a sum or "free"
+        ("What share of cyber attacks target small firms?", "two fifths"),  # a share question takes a share
+        ("What fee does WIPO charge for a patent application?", ""),  # WIPO's numbers are not fees
+        ("What interest rate does the IFC offer small firms?", ""),
         ("Who is the chair of the MSME Group?", ""),
         ("Who is the WTO's Director-General?", ""),
         ("When does the WTO hold its next ministerial conference?", ""),

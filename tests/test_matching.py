@@ -6,7 +6,7 @@ import numpy as np
 
 from qa.bm25 import BM25
 from qa.catalogue import load_catalogue
-from qa.extract import _quantities
+from qa.extract import _money, _quantities, _shares
 from qa.glossary import _GROUPS, expansions
 from qa.intent import find_categories
 from qa.text import content_tokens, tokens
@@ -95,3 +95,12 @@ def test_thesaurus_phrases_do_not_collapse_to_an_everyday_verb():
     # start?" into a question about young entrepreneurs
     assert not expansions(content_tokens("When did it start?"))
     assert not {"young", "entrepreneur", "platform", "portal"} & expansions(content_tokens("Did it stop or start?"))
+
+
+def test_shares_and_sums_of_money_are_told_from_other_quantities():
+    assert _shares("More than half (56 per cent) of in-force RTAs contain such provisions.")
+    assert _shares("MSMEs using IP have 70% more revenue.")
+    assert not _shares("The report surveyed more than 4,000 SMEs.")
+    assert _money("A de minimis threshold of AUD 1,000 applies.")
+    assert _money("The GCA free-to-use toolkit of MSME resources.")
+    assert not _money("The toolkit has six guided steps.")
