@@ -121,7 +121,11 @@ class Conversation:
         else:
             answer = self._answer(asst, reading)
             if reading.question != answer.question or reading.act == "follow":
-                answer = replace(answer, question=clean_question(question), notes=(f"read as: {reading.question}",))
+                read_as = reading.question
+                if reading.exclude:  # "Who else?": the question is the old one; say what is left out
+                    n = len(reading.exclude)
+                    read_as += f" (leaving out the {n if n > 1 else 'one'} already given)"
+                answer = replace(answer, question=clean_question(question), notes=(f"read as: {read_as}",))
         self._remember(asst, reading, answer)
         return answer
 

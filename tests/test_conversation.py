@@ -171,7 +171,9 @@ def test_who_else_after_a_list_is_the_rest_of_that_list(talk):
 
 def test_a_bare_who_else_repeats_the_last_question_without_its_answers(talk):
     talk.ask("Who presented on electronic transferable records?")
-    assert talk.ask("Who else?").text.startswith("The catalogue has no other presentations")
+    answer = talk.ask("Who else?")
+    assert answer.text.startswith("The catalogue has no other presentations")
+    assert answer.notes == ("read as: Who presented on electronic transferable records? (leaving out the 4 already given)",)
     first = talk.ask("What is the Model Law on Electronic Transferable Records?")
     answer = talk.ask("Anyone else?")
     assert answer.citations and not set(cited(answer)) & set(cited(first))
