@@ -10,7 +10,11 @@ import numpy as np
 
 
 class BM25:
-    """Scores token lists against a fixed collection of token lists."""
+    """Scores token lists against a fixed collection of token lists.
+
+    Postings (term -> documents that contain it, with the term's count in each) are built once, so a
+    query costs numpy work over the documents that contain its terms, not a Python loop over all of them.
+    """
 
     def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
@@ -22,19 +26,32 @@ class BM25:
             df.update(counts.keys())
         n = len(docs)
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        docs_of: dict[str, list[int]] = {}
+        counts_of: dict[str, list[int]] = {}
+        for i, counts in enumerate(self.tf):
+            for term, count in counts.items():
+                docs_of.setdefault(term, []).append(i)
+                counts_of.setdefault(term, []).append(count)
+        # term -> (document positions, ascending; the term's count in each, as float64)
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {
+            t: (np.array(ids, dtype=np.intp), np.array(counts_of[t], dtype=np.float64)) for t, ids in docs_of.items()
+        }
+        self._norm = self.k1 * (1 - self.b + self.b * self.len / (self.avgdl or 1.0))
 
     def scores(self, query: Sequence[str], weights: Mapping[str, float] | None = None) -> np.ndarray:
         """BM25 of every document; ``weights`` scales some query terms (default 1)."""
         out = np.zeros(len(self.tf), dtype=np.float64)
         if not self.tf:
             return out
-        norm = self.k1 * (1 - self.b + self.b * self.len / (self.avgdl or 1.0))
+        # Terms are added in the same order, with the same arithmetic, as a loop over every document
+        # would: documents without the term would only add 0.0, so the sums are bit-for-bit the same.
         for term in set(query):
             idf = self.idf.get(term)
             if idf is None:
                 continue
-            tf = np.array([c.get(term, 0) for c in self.tf], dtype=np.float64)
-            out += (weights.get(term, 1.0) if weights else 1.0) * idf * tf * (self.k1 + 1) / (tf + norm)
+            ids, tf = self.postings[term]
+            weight = weights.get(term, 1.0) if weights else 1.0
+            out[ids] += weight * idf * tf * (self.k1 + 1) / (tf + self._norm[ids])
         return out
 
     def known(self, term: str) -> bool:

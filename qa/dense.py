@@ -6,7 +6,8 @@ searches the vectors without knowing what they are.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Protocol
 
 import numpy as np
@@ -58,6 +59,15 @@ class MatrixDense:
     def encode(self, text: str) -> np.ndarray:
         return np.asarray(self._encode([text])[0], dtype=np.float32)
 
+    @property
+    def slices(self) -> Mapping[str, slice]:
+        """The rows of each key (read-only view): ``scores(q)[key]`` is ``similarities(q)[slices[key]]``."""
+        return MappingProxyType(self._slices)
+
+    def similarities(self, query: np.ndarray) -> np.ndarray:
+        """Cosine of the query with every row, in row order (what :meth:`scores` cuts up by key)."""
+        return self.vectors @ query.astype(np.float32)
+
     def scores(self, query: np.ndarray) -> dict[str, np.ndarray]:
-        sims = self.vectors @ query.astype(np.float32)
+        sims = self.similarities(query)
         return {key: sims[s] for key, s in self._slices.items()}

@@ -4,17 +4,19 @@ preference for entries that match what the question names (institution, economy,
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from qa.bm25 import BM25
-from qa.dense import DenseIndex
+from qa.dense import DenseIndex, MatrixDense
 from qa.glossary import expansions
 from qa.institutions import institution_aliases
 from qa.intent import Intent
 from qa.model import Catalogue, Entry
+from qa.periods import Period
 from qa.places import economies_in
 from qa.sentences import split_sentences
 from qa.text import content_tokens, tokens
@@ -56,6 +58,26 @@ class Retriever:
         self.sentence_tokens = [[tokens(s) for s in sents] for sents in self.sentences]
         self.mentions = [economies_in(f"{e.institution} {e.title}") for e in self.entries]
         self.mentions_text = [m | economies_in(e.summary) for m, e in zip(self.mentions, self.entries, strict=True)]
+        # What rank() and _boosts() need as arrays, so a question costs numpy work, not a loop over entries.
+        by_institution: dict[str, list[int]] = {}
+        by_economy: dict[str, list[int]] = {}
+        positions: dict[str, list[int]] = {}
+        for i, e in enumerate(self.entries):
+            by_institution.setdefault(e.institution, []).append(i)
+            positions.setdefault(e.id, []).append(i)
+            for economy in self.mentions[i]:
+                by_economy.setdefault(economy, []).append(i)
+        self._by_institution = {k: np.array(v, dtype=np.intp) for k, v in by_institution.items()}
+        self._by_economy = {k: np.array(v, dtype=np.intp) for k, v in by_economy.items()}
+        self._positions = positions  # entry id -> positions (more than one only if ids repeat)
+        self._days = sorted({e.date for e in self.entries})  # distinct dates; an entry's date is _days[_day_of[i]]
+        day_index = {d: k for k, d in enumerate(self._days)}
+        self._day_of = np.array([day_index[e.date] for e in self.entries], dtype=np.intp)
+        # Summary sentences laid end to end: rank() gives entry i zeros[_zero_slices[i]] when no vector has it.
+        ends = np.cumsum([len(s) for s in self.sentences], dtype=np.intp)
+        self._sentence_total = int(ends[-1]) if len(ends) else 0
+        self._zero_slices = [slice(int(e) - len(s), int(e)) for e, s in zip(ends, self.sentences, strict=True)]
+        self._rows = _RowLayout(dense, self.entries, self.sentences) if _RowLayout.fits(dense) else None
 
     def unknown_names(self, question: str) -> list[str]:
         """Names in the question (capitalised after its first word, or with digits) the catalogue never uses."""
@@ -91,42 +113,145 @@ class Retriever:
         n = len(self.entries)
         entry_dense = np.zeros(n)
         sentence_best = np.zeros(n)
-        per_sentence: list[np.ndarray] = [np.zeros(len(s)) for s in self.sentences]
+        # Entry i's cosine per summary sentence is buffer[slices[i]] unless ``own`` has it.
+        buffer = np.zeros(self._sentence_total)
+        slices = self._zero_slices
+        own: dict[int, np.ndarray] = {}
         if self.dense is not None and qvec is not None:
-            found = self.dense.scores(qvec)
-            floor = min((float(v.min()) for v in found.values() if len(v)), default=0.0)
-            for i, e in enumerate(self.entries):
-                sims = found.get(e.id)
-                if sims is None or not len(sims):
-                    entry_dense[i] = sentence_best[i] = floor
-                    continue
-                entry_dense[i] = sims[0]
-                per_sentence[i] = np.asarray(sims[1:], dtype=np.float64)
-                sentence_best[i] = float(sims[1:].max()) if len(sims) > 1 else float(sims[0])
+            layout = self._rows
+            if layout is not None and layout.dense is self.dense:
+                entry_dense, sentence_best, buffer = layout.scores(qvec, n)
+                slices = layout.sentence_slices
+            else:  # any other DenseIndex (FaissDense: a few hundred entries): walk what it found
+                found = self.dense.scores(qvec)
+                floor = min((float(v.min()) for v in found.values() if len(v)), default=0.0)
+                entry_dense[:] = floor
+                sentence_best[:] = floor
+                for key, sims in found.items():
+                    if not len(sims):
+                        continue
+                    for i in self._positions.get(key, ()):
+                        entry_dense[i] = sims[0]
+                        own[i] = np.asarray(sims[1:], dtype=np.float64)
+                        sentence_best[i] = float(sims[1:].max()) if len(sims) > 1 else float(sims[0])
         fused = W_LEXICAL * zscore(lexical)
         if self.dense is not None and qvec is not None:
             fused = fused + W_DENSE_ENTRY * zscore(entry_dense) + W_DENSE_SENTENCE * zscore(sentence_best)
         fused = fused + self._boosts(intent)
-        order = list(candidates) if candidates is not None else list(range(n))
-        order.sort(key=lambda i: -fused[i])
-        return [
-            Scored(
-                entry=self.entries[i],
-                score=float(fused[i]),
-                dense=float(max(entry_dense[i], sentence_best[i])),
-                lexical=float(lexical[i]),
-                sentence_dense=per_sentence[i],
-            )
-            for i in order
-        ]
+        if candidates is None:
+            order = np.argsort(-fused, kind="stable")  # stable: ties keep their order, as list.sort did
+        else:
+            chosen = np.array(list(candidates), dtype=np.intp)
+            keys = -fused[chosen]  # IndexError for a position out of range, as before
+            chosen = np.where(chosen < 0, chosen + n, chosen)
+            order = chosen[np.argsort(keys, kind="stable")]
+        # max(a, b) as Python computes it: b only if b > a.
+        best = np.where(sentence_best > entry_dense, sentence_best, entry_dense)
+        at = order.tolist()
+        values = zip(at, fused[order].tolist(), best[order].tolist(), lexical[order].tolist(), strict=True)
+        entries = self.entries
+        # One Scored per returned entry (positional: entry, score, dense, lexical, sentence_dense). This list
+        # is the O(n) Python left: callers take the whole ranking.
+        if own:
+            return [Scored(entries[i], f, d, x, own[i] if i in own else buffer[slices[i]]) for i, f, d, x in values]
+        return [Scored(entries[i], f, d, x, buffer[slices[i]]) for i, f, d, x in values]
 
     def _boosts(self, intent: Intent) -> np.ndarray:
         boost = np.zeros(len(self.entries))
-        for i, e in enumerate(self.entries):
-            if intent.institutions and e.institution in intent.institutions:
-                boost[i] += BOOST_INSTITUTION
-            if intent.economies and set(intent.economies) & self.mentions[i]:
-                boost[i] += BOOST_ECONOMY
-            if intent.period and intent.period.contains(e.date):
-                boost[i] += BOOST_PERIOD
+        if intent.institutions:
+            for name in dict.fromkeys(intent.institutions):
+                rows = self._by_institution.get(name)
+                if rows is not None:
+                    boost[rows] += BOOST_INSTITUTION
+        if intent.economies:
+            named = np.zeros(len(self.entries), dtype=bool)
+            for economy in dict.fromkeys(intent.economies):
+                rows = self._by_economy.get(economy)
+                if rows is not None:
+                    named[rows] = True
+            boost[named] += BOOST_ECONOMY
+        if period := intent.period:
+            if type(period) is Period:  # contains() is an inclusive range: the days in it are a run of _days
+                lo = 0 if period.start is None else bisect_left(self._days, period.start)
+                hi = len(self._days) if period.end is None else bisect_right(self._days, period.end)
+                inside = (self._day_of >= lo) & (self._day_of < hi)
+            else:
+                inside = np.array([period.contains(d) for d in self._days], dtype=bool)[self._day_of]
+            boost[inside] += BOOST_PERIOD
         return boost
+
+
+class _RowLayout:
+    """Where each entry's vectors sit among a :class:`MatrixDense`'s rows, so that rank() reads the
+    similarities of all rows with numpy instead of going through ``scores()``'s dict by entry id.
+
+    Reproduces exactly what rank() would take from ``dense.scores(q)``: row 0 of an entry's rows is the
+    entry, the rest its sentences; an entry without rows gets the lowest similarity of any key's rows.
+    """
+
+    @staticmethod
+    def fits(dense: DenseIndex | None) -> bool:
+        return isinstance(dense, MatrixDense) and type(dense).scores is MatrixDense.scores
+
+    def __init__(self, dense: DenseIndex | None, entries: Sequence[Entry], sentences: Sequence[list[str]]) -> None:
+        assert isinstance(dense, MatrixDense)
+        self.dense = dense
+        self.size = len(dense.vectors)
+        spans = [range(*s.indices(self.size)) for s in dense.slices.values()]
+        covered = np.zeros(self.size, dtype=bool)
+        for span in spans:
+            covered[span.start : span.stop] = True
+        # The floor is the minimum over every key's rows (all rows, unless some key's rows were repeated).
+        self.floor_rows: np.ndarray | None = None if covered.all() else np.flatnonzero(covered)
+        has_rows = any(len(span) for span in spans)
+        self.has_rows = has_rows
+        present: list[int] = []
+        first: list[int] = []
+        single: list[int] = []
+        single_row: list[int] = []
+        multi: list[int] = []
+        gather: list[int] = []
+        starts: list[int] = []
+        self.sentence_slices: list[slice] = []
+        tail = self.size  # zeros for entries without rows, after the rows in the per-question buffer
+        for i, e in enumerate(entries):
+            s = dense.slices.get(e.id)
+            span = range(*s.indices(self.size)) if s is not None else range(0)
+            if not len(span):
+                self.sentence_slices.append(slice(tail, tail + len(sentences[i])))
+                tail += len(sentences[i])
+                continue
+            present.append(i)
+            first.append(span.start)
+            self.sentence_slices.append(slice(span.start + 1, span.stop))
+            if len(span) == 1:
+                single.append(i)
+                single_row.append(span.start)
+            else:
+                multi.append(i)
+                starts.append(len(gather))
+                gather.extend(range(span.start + 1, span.stop))
+        self.length = tail
+
+        def array(values: list[int]) -> np.ndarray:
+            return np.array(values, dtype=np.intp)
+
+        self.present, self.first = array(present), array(first)
+        self.single, self.single_row = array(single), array(single_row)
+        self.multi, self.gather, self.starts = array(multi), array(gather), array(starts)
+
+    def scores(self, qvec: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """entry_dense, sentence_best, and the buffer that ``sentence_slices`` cut per entry."""
+        sims = self.dense.similarities(qvec)
+        floor = 0.0
+        if self.has_rows:
+            floor = float((sims if self.floor_rows is None else sims[self.floor_rows]).min())
+        entry_dense = np.full(n, floor)
+        entry_dense[self.present] = sims[self.first]
+        sentence_best = np.full(n, floor)
+        sentence_best[self.single] = sims[self.single_row]
+        if len(self.multi):
+            sentence_best[self.multi] = np.maximum.reduceat(sims[self.gather], self.starts)
+        buffer = np.zeros(self.length)
+        buffer[: self.size] = sims
+        return entry_dense, sentence_best, buffer

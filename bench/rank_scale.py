@@ -1,0 +1,251 @@
+"""How Retriever.rank scales with the number of entries: the per-entry loops it used to run (kept here as
+the reference) against the vectorised code, in the same run, on synthetic catalogues.
+
+    .venv/bin/python bench/rank_scale.py                       # 1k, 10k, 100k entries, 40 questions
+    .venv/bin/python bench/rank_scale.py --sizes 1000 --questions 10
+
+Catalogues: the real entries copied until the size is reached, each copy with its own id, its date moved
+by a few weeks per round and its institution (with type) taken from another real entry, so institutions,
+economies and periods in the questions still match some entries. Dense side: a MatrixDense of random unit
+vectors (one row per entry text, as the real index lays them out), and, as the production path above
+qa.service.EXACT_LIMIT rows, a dict-only index that, like FaissDense, returns only 256 entries. Questions:
+bench/devset.jsonl, analysed for real; their vectors are random. Prints figures only; never a test.
+Each ranking is also checked against the reference (same ids, scores within 1e-9).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qa.bm25 import BM25  # noqa: E402
+from qa.catalogue import load_catalogue  # noqa: E402
+from qa.dense import MatrixDense, entry_texts  # noqa: E402
+from qa.glossary import expansions  # noqa: E402
+from qa.intent import Intent, analyse  # noqa: E402
+from qa.model import Catalogue  # noqa: E402
+from qa.retrieval import (  # noqa: E402
+    BOOST_ECONOMY,
+    BOOST_INSTITUTION,
+    BOOST_PERIOD,
+    W_DENSE_ENTRY,
+    W_DENSE_SENTENCE,
+    W_EXPANSION,
+    W_LEXICAL,
+    Retriever,
+    Scored,
+    zscore,
+)
+from qa.text import content_tokens  # noqa: E402
+
+DEVSET = ROOT / "bench" / "devset.jsonl"
+
+
+# --- the reference: rank() as it was, a Python loop over every entry (same as tests/test_rank_vectorised.py)
+
+
+def old_bm25(bm25: BM25, query: Sequence[str], weights: Mapping[str, float] | None = None) -> np.ndarray:
+    out = np.zeros(len(bm25.tf), dtype=np.float64)
+    if not bm25.tf:
+        return out
+    norm = bm25.k1 * (1 - bm25.b + bm25.b * bm25.len / (bm25.avgdl or 1.0))
+    for term in set(query):
+        idf = bm25.idf.get(term)
+        if idf is None:
+            continue
+        tf = np.array([c.get(term, 0) for c in bm25.tf], dtype=np.float64)
+        out += (weights.get(term, 1.0) if weights else 1.0) * idf * tf * (bm25.k1 + 1) / (tf + norm)
+    return out
+
+
+def old_boosts(r: Retriever, intent: Intent) -> np.ndarray:
+    boost = np.zeros(len(r.entries))
+    for i, e in enumerate(r.entries):
+        if intent.institutions and e.institution in intent.institutions:
+            boost[i] += BOOST_INSTITUTION
+        if intent.economies and set(intent.economies) & r.mentions[i]:
+            boost[i] += BOOST_ECONOMY
+        if intent.period and intent.period.contains(e.date):
+            boost[i] += BOOST_PERIOD
+    return boost
+
+
+def old_rank(r: Retriever, question: str, intent: Intent, qvec: np.ndarray | None) -> list[Scored]:
+    words = content_tokens(question)
+    extra = expansions(words)
+    lexical = old_bm25(r.bm25, [*words, *extra], {t: W_EXPANSION for t in extra})
+    n = len(r.entries)
+    entry_dense = np.zeros(n)
+    sentence_best = np.zeros(n)
+    per_sentence: list[np.ndarray] = [np.zeros(len(s)) for s in r.sentences]
+    if r.dense is not None and qvec is not None:
+        found = r.dense.scores(qvec)
+        floor = min((float(v.min()) for v in found.values() if len(v)), default=0.0)
+        for i, e in enumerate(r.entries):
+            sims = found.get(e.id)
+            if sims is None or not len(sims):
+                entry_dense[i] = sentence_best[i] = floor
+                continue
+            entry_dense[i] = sims[0]
+            per_sentence[i] = np.asarray(sims[1:], dtype=np.float64)
+            sentence_best[i] = float(sims[1:].max()) if len(sims) > 1 else float(sims[0])
+    fused = W_LEXICAL * zscore(lexical)
+    if r.dense is not None and qvec is not None:
+        fused = fused + W_DENSE_ENTRY * zscore(entry_dense) + W_DENSE_SENTENCE * zscore(sentence_best)
+    fused = fused + old_boosts(r, intent)
+    order = list(range(n))
+    order.sort(key=lambda i: -fused[i])
+    return [
+        Scored(
+            entry=r.entries[i],
+            score=float(fused[i]),
+            dense=float(max(entry_dense[i], sentence_best[i])),
+            lexical=float(lexical[i]),
+            sentence_dense=per_sentence[i],
+        )
+        for i in order
+    ]
+
+
+# --- synthetic catalogues and indexes ------------------------------------------------------------------
+
+
+def synthetic(real: Catalogue, size: int) -> Catalogue:
+    base = real.entries
+    entries = []
+    for k in range(size):
+        e, donor = base[k % len(base)], base[(k * 7 + k // len(base)) % len(base)]
+        copy = k // len(base)
+        entries.append(
+            replace(
+                e,
+                id=f"{e.id}-{copy}" if copy else e.id,
+                date=e.date + timedelta(days=23 * copy),
+                institution=donor.institution if copy else e.institution,
+                institution_type=donor.institution_type if copy else e.institution_type,
+            )
+        )
+    return Catalogue(real.path, tuple(entries), real.categories, real.period)
+
+
+def random_dense(catalogue: Catalogue, dim: int, rng: np.random.Generator) -> MatrixDense:
+    rows = [(e.id, j) for e in catalogue.entries for j in range(len(entry_texts(e)))]
+    vectors = rng.standard_normal((len(rows), dim), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return MatrixDense(vectors, rows, lambda texts: np.zeros((len(texts), dim), np.float32))
+
+
+class FoundOnly:
+    """Like qa.service.FaissDense: scores only the ``k`` entries whose whole-entry vector is nearest."""
+
+    def __init__(self, inner: MatrixDense, k: int = 256) -> None:
+        self.inner, self.k = inner, k
+        self.keys = list(inner.slices)
+        self.entry_vectors = inner.vectors[[inner.slices[key].start for key in self.keys]]
+
+    def encode(self, text: str) -> np.ndarray:
+        return self.inner.encode(text)
+
+    def scores(self, query: np.ndarray) -> dict[str, np.ndarray]:
+        near = self.entry_vectors @ query  # a stand-in for the FAISS search; old and new code both pay it
+        top = np.argpartition(-near, min(self.k, len(near) - 1))[: self.k]
+        return {self.keys[t]: self.inner.vectors[self.inner.slices[self.keys[t]]] @ query for t in top}
+
+
+# --- timing ----------------------------------------------------------------------------------------------
+
+
+def ms(fn: Callable[[], object], repeat: int = 1) -> float:
+    start = time.perf_counter()
+    for _ in range(repeat):
+        fn()
+    return (time.perf_counter() - start) * 1000 / repeat
+
+
+def check(new: list[Scored], old: list[Scored]) -> float:
+    """Largest score difference; raises if the entries or their order differ."""
+    if [s.entry.id for s in new] != [s.entry.id for s in old]:
+        raise SystemExit("rankings differ")
+    return max((abs(a.score - b.score) for a, b in zip(new, old, strict=True)), default=0.0)
+
+
+def run(real: Catalogue, size: int, questions: list[str], dim: int, rng: np.random.Generator) -> None:
+    catalogue = synthetic(real, size)
+    matrix = random_dense(catalogue, dim, rng)
+    started = time.perf_counter()
+    found = FoundOnly(matrix)
+    retrievers = {"matrix": Retriever(catalogue, matrix), "found-256": Retriever(catalogue, found)}
+    build = (time.perf_counter() - started) * 1000 / 2
+    r = retrievers["matrix"]
+    intents = [analyse(q, catalogue, r.aliases) for q in questions]
+    qvecs = [v / np.linalg.norm(v) for v in rng.standard_normal((len(questions), dim), dtype=np.float32)]
+    print(f"\n{size:,} entries, {len(matrix.vectors):,} rows x {dim}; Retriever() {build:.0f} ms")
+    print("| index | old ms/q (median) | new ms/q (median) | new/old | max |score diff| |")
+    print("|---|---|---|---|---|")
+    for name, retriever in retrievers.items():
+        old_t, new_t, diff = [], [], 0.0
+        old_rank(retriever, questions[0], intents[0], qvecs[0])  # warm-up (BLAS threads, first touch), untimed
+        retriever.rank(questions[0], intents[0], qvecs[0])
+        for q, intent, qvec in zip(questions, intents, qvecs, strict=True):
+            t0 = time.perf_counter()
+            old = old_rank(retriever, q, intent, qvec)
+            t1 = time.perf_counter()
+            new = retriever.rank(q, intent, qvec)
+            t2 = time.perf_counter()
+            old_t.append(t1 - t0)
+            new_t.append(t2 - t1)
+            diff = max(diff, check(new, old))
+        o, n = statistics.median(old_t) * 1000, statistics.median(new_t) * 1000
+        print(f"| {name} | {o:.2f} | {n:.2f} | {n / o:.3f} | {diff:.1e} |")
+    # Where the new time goes (averaged over the questions; same inputs as above).
+    q, intent, qvec = questions[0], intents[0], qvecs[0]
+    words = content_tokens(q)
+    query = [*words, *expansions(words)]
+    entries = r.entries
+    floats = [0.5] * len(entries)
+    empty = np.zeros(0)
+    reps = max(1, 20_000 // max(1, size // 100))
+    parts = {
+        "BM25 old": ms(lambda: old_bm25(r.bm25, query), reps),
+        "BM25 new": ms(lambda: r.bm25.scores(query), reps),
+        "boosts old": ms(lambda: [old_boosts(r, i) for i in intents[:5]], reps) / 5,
+        "boosts new": ms(lambda: [r._boosts(i) for i in intents[:5]], reps) / 5,
+        "matrix @ q": ms(lambda: matrix.similarities(qvec), reps),
+        "found-256 search": ms(lambda: found.scores(qvec), reps),
+        "n Scored objects": ms(
+            lambda: [Scored(e, f, f, f, empty) for e, f in zip(entries, floats, strict=True)], reps
+        ),
+    }
+    print("parts (ms): " + ", ".join(f"{k} {v:.2f}" for k, v in parts.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--questions", type=int, default=40)
+    parser.add_argument("--dim", type=int, default=384, help="vector size (all-MiniLM-L6-v2: 384)")
+    args = parser.parse_args(argv)
+    real = load_catalogue(None)
+    lines = DEVSET.read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(line)["question"] for line in lines if line.strip()][: args.questions]
+    rng = np.random.default_rng(0)
+    print(f"{len(questions)} questions from {DEVSET.name}; real catalogue {len(real.entries)} entries")
+    for size in (int(s) for s in args.sizes.split(",")):
+        run(real, size, questions, args.dim, rng)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,263 @@
+"""The vectorised ranking (postings BM25, numpy dense alignment and boosts) returns what the per-entry
+loops returned: same entries, same order, same scores. The loops are kept here as the reference."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from qa.bm25 import BM25
+from qa.dense import MatrixDense, entry_texts
+from qa.glossary import expansions
+from qa.intent import Intent
+from qa.periods import Period
+from qa.retrieval import (
+    BOOST_ECONOMY,
+    BOOST_INSTITUTION,
+    BOOST_PERIOD,
+    W_DENSE_ENTRY,
+    W_DENSE_SENTENCE,
+    W_EXPANSION,
+    W_LEXICAL,
+    Retriever,
+    Scored,
+    zscore,
+)
+from qa.text import content_tokens
+
+from .conftest import ROOT
+
+TOL = 1e-9
+
+
+# --- the reference: the per-entry loops as they were -------------------------------------------------
+
+
+def reference_bm25(bm25: BM25, query: Sequence[str], weights: Mapping[str, float] | None = None) -> np.ndarray:
+    out = np.zeros(len(bm25.tf), dtype=np.float64)
+    if not bm25.tf:
+        return out
+    norm = bm25.k1 * (1 - bm25.b + bm25.b * bm25.len / (bm25.avgdl or 1.0))
+    for term in set(query):
+        idf = bm25.idf.get(term)
+        if idf is None:
+            continue
+        tf = np.array([c.get(term, 0) for c in bm25.tf], dtype=np.float64)
+        out += (weights.get(term, 1.0) if weights else 1.0) * idf * tf * (bm25.k1 + 1) / (tf + norm)
+    return out
+
+
+def reference_boosts(r: Retriever, intent: Intent) -> np.ndarray:
+    boost = np.zeros(len(r.entries))
+    for i, e in enumerate(r.entries):
+        if intent.institutions and e.institution in intent.institutions:
+            boost[i] += BOOST_INSTITUTION
+        if intent.economies and set(intent.economies) & r.mentions[i]:
+            boost[i] += BOOST_ECONOMY
+        if intent.period and intent.period.contains(e.date):
+            boost[i] += BOOST_PERIOD
+    return boost
+
+
+def reference_rank(
+    r: Retriever, question: str, intent: Intent, qvec: np.ndarray | None = None, candidates: Sequence[int] | None = None
+) -> list[Scored]:
+    words = content_tokens(question)
+    extra = expansions(words)
+    lexical = reference_bm25(r.bm25, [*words, *extra], {t: W_EXPANSION for t in extra})
+    n = len(r.entries)
+    entry_dense = np.zeros(n)
+    sentence_best = np.zeros(n)
+    per_sentence: list[np.ndarray] = [np.zeros(len(s)) for s in r.sentences]
+    if r.dense is not None and qvec is not None:
+        found = r.dense.scores(qvec)
+        floor = min((float(v.min()) for v in found.values() if len(v)), default=0.0)
+        for i, e in enumerate(r.entries):
+            sims = found.get(e.id)
+            if sims is None or not len(sims):
+                entry_dense[i] = sentence_best[i] = floor
+                continue
+            entry_dense[i] = sims[0]
+            per_sentence[i] = np.asarray(sims[1:], dtype=np.float64)
+            sentence_best[i] = float(sims[1:].max()) if len(sims) > 1 else float(sims[0])
+    fused = W_LEXICAL * zscore(lexical)
+    if r.dense is not None and qvec is not None:
+        fused = fused + W_DENSE_ENTRY * zscore(entry_dense) + W_DENSE_SENTENCE * zscore(sentence_best)
+    fused = fused + reference_boosts(r, intent)
+    order = list(candidates) if candidates is not None else list(range(n))
+    order.sort(key=lambda i: -fused[i])
+    return [
+        Scored(
+            entry=r.entries[i],
+            score=float(fused[i]),
+            dense=float(max(entry_dense[i], sentence_best[i])),
+            lexical=float(lexical[i]),
+            sentence_dense=per_sentence[i],
+        )
+        for i in order
+    ]
+
+
+def assert_same(got: list[Scored], want: list[Scored], what: str) -> None:
+    assert [s.entry.id for s in got] == [s.entry.id for s in want], what
+    for g, w in zip(got, want, strict=True):
+        assert g.entry is w.entry, what
+        assert type(g.score) is float and type(g.dense) is float and type(g.lexical) is float, what
+        assert abs(g.score - w.score) <= TOL, (what, g.entry.id, g.score, w.score)
+        assert abs(g.dense - w.dense) <= TOL, (what, g.entry.id, g.dense, w.dense)
+        assert abs(g.lexical - w.lexical) <= TOL, (what, g.entry.id, g.lexical, w.lexical)
+        assert g.sentence_dense.dtype == w.sentence_dense.dtype and g.sentence_dense.shape == w.sentence_dense.shape
+        assert np.allclose(g.sentence_dense, w.sentence_dense, rtol=0, atol=TOL), (what, g.entry.id)
+
+
+def bench_questions() -> list[str]:
+    questions = []
+    for name in ("devset.jsonl", "heldout.jsonl"):
+        lines = (ROOT / "bench" / name).read_text(encoding="utf-8").splitlines()
+        questions += [json.loads(line)["question"] for line in lines if line.strip()]
+    return questions
+
+
+# --- BM25 ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_bm25_postings_score_like_a_loop_over_every_document(seed: int) -> None:
+    rng = random.Random(seed)
+    vocab = [f"w{k}" for k in range(rng.randint(1, 40))]
+    docs = [[rng.choice(vocab) for _ in range(rng.choice([0, 0, 1, 3, 8, 20]))] for _ in range(rng.randint(1, 60))]
+    bm25 = BM25(docs)
+    for _ in range(30):
+        query = [rng.choice([*vocab, "unknown", "w999"]) for _ in range(rng.randint(0, 8))]
+        weights = {t: rng.choice([0.0, 0.25, 0.5, 2.0]) for t in query if rng.random() < 0.5}
+        for w in (None, {}, weights):
+            got, want = bm25.scores(query, w), reference_bm25(bm25, query, w)
+            # Same terms in the same order with the same arithmetic: equal to the last bit, not just close.
+            assert got.dtype == want.dtype and np.array_equal(got, want), (docs, query, w)
+
+
+def test_bm25_edge_collections() -> None:
+    assert BM25([]).scores(["a"]).shape == (0,)
+    empty = BM25([[], []])
+    assert np.array_equal(empty.scores(["a"]), np.zeros(2)) and not empty.known("a")
+    one = BM25([["a", "a", "b"], [], ["b"]])
+    assert np.array_equal(one.scores(["a", "b", "a"]), reference_bm25(one, ["a", "b", "a"]))
+    assert one.tf[0]["a"] == 2 and one.known("b") and set(one.idf) == {"a", "b"}
+
+
+# --- the whole ranking, on the real catalogue with the real model and index ----------------------------
+
+
+def test_rank_matches_the_reference_on_every_bench_question(assistant) -> None:
+    r = assistant.retriever
+    assert isinstance(r.dense, MatrixDense) and r._rows is not None  # the numpy path is the one tested
+    n = len(r.entries)
+    questions = bench_questions()
+    assert len(questions) >= 250
+    for k, question in enumerate(questions):
+        intent = assistant.analyse(question)
+        qvec = r.query_vector(question)
+        assert_same(r.rank(question, intent, qvec), reference_rank(r, question, intent, qvec), question)
+        assert_same(r.rank(question, intent), reference_rank(r, question, intent), f"no vector: {question}")
+        plain = Intent(kind="fact")
+        assert_same(r.rank(question, plain, qvec), reference_rank(r, question, plain, qvec), f"plain: {question}")
+        candidates = list(range(n))[k % 5 :: 3][::-1] + [k % n, -1 - k % 3]  # any order, repeats, from the end
+        assert_same(
+            r.rank(question, intent, qvec, candidates=candidates),
+            reference_rank(r, question, intent, qvec, candidates),
+            f"candidates: {question}",
+        )
+        assert r.rank(question, intent, qvec, candidates=[]) == []
+
+
+class DictOnlyDense:
+    """A DenseIndex that only answers through ``scores()`` and, like FaissDense, finds only some entries;
+    it also returns a key the catalogue does not have and an entry with no vectors."""
+
+    def __init__(self, inner: MatrixDense, keep: int, empty: str) -> None:
+        self.inner, self.keep, self.empty = inner, keep, empty
+
+    def encode(self, text: str) -> np.ndarray:
+        return self.inner.encode(text)
+
+    def scores(self, query: np.ndarray) -> dict[str, np.ndarray]:
+        found = self.inner.scores(query)
+        best = sorted(found, key=lambda key: -float(found[key][0]))[: self.keep]
+        out = {key: found[key] for key in best}
+        out["not-in-the-catalogue"] = np.array([-0.5, 0.9], dtype=np.float32)
+        out[self.empty] = np.zeros(0, dtype=np.float32)
+        return out
+
+
+def test_rank_through_a_dense_index_that_returns_a_dict(assistant) -> None:
+    inner = assistant.retriever.dense
+    empty = assistant.catalogue.entries[3].id
+    r = Retriever(assistant.catalogue, DictOnlyDense(inner, keep=10, empty=empty))
+    assert r._rows is None
+    for question in bench_questions()[::7]:
+        intent = assistant.analyse(question)
+        qvec = r.query_vector(question)
+        assert_same(r.rank(question, intent, qvec), reference_rank(r, question, intent, qvec), question)
+        few = [5, 3, 3, 1, -1, -len(r.entries) + 3]  # the last one is position 3 again
+        assert_same(r.rank(question, intent, qvec, few), reference_rank(r, question, intent, qvec, few), question)
+
+
+def test_rank_with_a_matrix_that_misses_entries_and_sentences(catalogue) -> None:
+    """A MatrixDense (random vectors) that lacks some entries, has only the entry row for others, and holds
+    rows for ids the catalogue does not have, one of them split in two runs (the later run is its key's)."""
+    rng = np.random.default_rng(7)
+    rows: list[tuple[str, int]] = []
+    for k, e in enumerate(catalogue.entries):
+        if k % 9 == 4:
+            continue  # not in the index
+        count = 1 if k % 5 == 2 else len(entry_texts(e))
+        rows += [(e.id, j) for j in range(count)]
+    rows = [("stray", 0), ("stray", 1), *rows[:10], ("stray", 0), *rows[10:], ("other", 0)]
+    vectors = rng.normal(size=(len(rows), 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors[0] = -vectors[0] * 3  # the lowest similarity sits in a run that scores() no longer returns
+    dense = MatrixDense(vectors, rows, lambda texts: rng.normal(size=(len(texts), 16)).astype(np.float32))
+    r = Retriever(catalogue, dense)
+    assert r._rows is not None
+    for question in bench_questions()[::11]:
+        intent = Intent(kind="fact", economies=("Canada",))
+        qvec = rng.normal(size=16).astype(np.float32)
+        assert_same(r.rank(question, intent, qvec), reference_rank(r, question, intent, qvec), question)
+        few = [7, 0, 4, 4, -2]
+        assert_same(r.rank(question, intent, qvec, few), reference_rank(r, question, intent, qvec, few), question)
+    empty = Retriever(catalogue, MatrixDense(np.zeros((0, 16), np.float32), [], lambda t: np.zeros((len(t), 16))))
+    qvec = np.ones(16, dtype=np.float32)
+    assert_same(empty.rank("tariffs", Intent(kind="fact"), qvec), reference_rank(empty, "tariffs", Intent(kind="fact"), qvec), "empty")
+
+
+class LooserPeriod(Period):
+    """Not a Period as rank() knows it: its own contains() is asked, date by date."""
+
+    def contains(self, day: date) -> bool:
+        return day.month in (1, 6, 11)
+
+
+def test_boosts_match_the_reference_for_periods_institutions_and_economies(assistant) -> None:
+    r = assistant.retriever
+    days = sorted({e.date for e in r.entries})
+    one = timedelta(days=1)
+    bounds = [None, days[0] - one, days[0], days[3], days[3] + one, days[-1], days[-1] + one, date(2021, 10, 15)]
+    periods = [Period(a, b, "test") for a in bounds for b in bounds]
+    periods.append(LooserPeriod(None, None, "odd"))
+    institutions = sorted({e.institution for e in r.entries})
+    economies = sorted(set().union(*r.mentions))
+    assert economies, "the catalogue names some economies"
+    cases = [
+        Intent(kind="fact"),
+        Intent(kind="fact", institutions=(institutions[0], institutions[0], "Nobody"), economies=("Atlantis",)),
+        Intent(kind="list", institutions=tuple(institutions[::3]), economies=tuple(economies)),
+    ]
+    cases += [Intent(kind="fact", period=p, institutions=(institutions[k % 7],), economies=(economies[k % len(economies)],)) for k, p in enumerate(periods)]
+    for intent in cases:
+        got, want = r._boosts(intent), reference_boosts(r, intent)
+        assert got.dtype == want.dtype and np.array_equal(got, want), intent
