@@ -63,7 +63,7 @@ class Assistant:
 
     def answer_fact(self, question: str, intent: Intent, *, top_k: int = 5) -> Answer:
         qvec = self.retriever.query_vector(question)
-        ranked = self.retriever.rank(question, intent, qvec)[: max(1, top_k)]
+        ranked = self.retriever.rank(question, intent, qvec, limit=max(1, top_k))
         if not ranked or self.should_abstain(question, ranked):
             return abstain(question)
         if lacks_asked_type(question, ranked, self.retriever):

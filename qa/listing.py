@@ -118,14 +118,18 @@ def _refine(assistant: Assistant, question: str, intent: Intent, entries: list[E
     """The filtered entries that are about the question's topic (all of them if none stands out)."""
     retriever = assistant.retriever
     ranked = retriever.rank(
-        intent.topic, intent, retriever.query_vector(question), [retriever.index_of[e.id] for e in entries]
+        intent.topic,
+        intent,
+        retriever.query_vector(question),
+        [retriever.index_of[e.id] for e in entries],
+        limit=TOPIC_WINDOW,
     )
     return _leading_group(ranked) or entries
 
 
 def _topic_entries(assistant: Assistant, question: str, intent: Intent) -> list[Entry]:
     retriever = assistant.retriever
-    ranked = retriever.rank(question, intent, retriever.query_vector(question))
+    ranked = retriever.rank(question, intent, retriever.query_vector(question), limit=TOPIC_WINDOW)
     if not ranked or assistant.should_abstain(question, ranked):
         return []
     return _leading_group(ranked)

@@ -35,7 +35,7 @@ def restricted(asst: Assistant, question: str, intent: Intent, scope: Intent, su
     retriever = asst.retriever
     qvec = retriever.query_vector(question)
     positions = [i for i, e in enumerate(retriever.entries) if _within(e, scope)]
-    ranked = retriever.rank(question, intent, qvec, candidates=positions)[:top_k]
+    ranked = retriever.rank(question, intent, qvec, candidates=positions, limit=top_k)
     if not ranked or asst.should_abstain(question, ranked):
         return abstain(question)
     if not _about(subject, ranked[0], retriever):  # the named presenter never spoke about it
@@ -64,7 +64,7 @@ def excluding(
             return listing.others(question, plain_intent, rest)
     qvec = retriever.query_vector(question)
     positions = [i for i, e in enumerate(retriever.entries) if e.id not in ids]
-    ranked = retriever.rank(question, intent, qvec, candidates=positions)[:top_k]
+    ranked = retriever.rank(question, intent, qvec, candidates=positions, limit=top_k)
     ok = ranked and not asst.should_abstain(question, ranked)
     return compose_fact(question, ranked, retriever) if ok else abstain(question)
 
@@ -78,7 +78,7 @@ def referring(
     positions = [retriever.index_of[e.id] for e in targets if e.id in retriever.index_of]
     widen = [] if picked else [None]  # a picked entry answers alone; others may widen
     for candidates in ([positions] if positions else []) + widen:  # the entries referred to, then all
-        ranked = retriever.rank(question, intent, qvec, candidates=candidates)[:top_k]
+        ranked = retriever.rank(question, intent, qvec, candidates=candidates, limit=top_k)
         if ranked and not asst.should_abstain(question, ranked):
             return compose_fact(question, ranked, retriever)
     return abstain(question)

@@ -105,8 +105,10 @@ class Retriever:
         intent: Intent,
         qvec: np.ndarray | None = None,
         candidates: Sequence[int] | None = None,
+        limit: int | None = None,
     ) -> list[Scored]:
-        """Entries best first. ``candidates`` restricts to those positions (a structural filter)."""
+        """Entries best first. ``candidates`` restricts to those positions (a structural filter); ``limit``
+        returns only the best that many (the ranking is the same, only shorter, and cheaper at scale)."""
         words = content_tokens(question)
         extra = expansions(words)
         lexical = self.bm25.scores([*words, *extra], {t: W_EXPANSION for t in extra})
@@ -145,13 +147,15 @@ class Retriever:
             keys = -fused[chosen]  # IndexError for a position out of range, as before
             chosen = np.where(chosen < 0, chosen + n, chosen)
             order = chosen[np.argsort(keys, kind="stable")]
+        if limit is not None:
+            order = order[: max(0, limit)]
         # max(a, b) as Python computes it: b only if b > a.
         best = np.where(sentence_best > entry_dense, sentence_best, entry_dense)
         at = order.tolist()
         values = zip(at, fused[order].tolist(), best[order].tolist(), lexical[order].tolist(), strict=True)
         entries = self.entries
-        # One Scored per returned entry (positional: entry, score, dense, lexical, sentence_dense). This list
-        # is the O(n) Python left: callers take the whole ranking.
+        # One Scored per returned entry (positional: entry, score, dense, lexical, sentence_dense): the O(n)
+        # Python left when a caller takes the whole ranking; answering takes ``limit`` entries.
         if own:
             return [Scored(entries[i], f, d, x, own[i] if i in own else buffer[slices[i]]) for i, f, d, x in values]
         return [Scored(entries[i], f, d, x, buffer[slices[i]]) for i, f, d, x in values]

@@ -232,7 +232,11 @@ def test_rank_with_a_matrix_that_misses_entries_and_sentences(catalogue) -> None
         assert_same(r.rank(question, intent, qvec, few), reference_rank(r, question, intent, qvec, few), question)
     empty = Retriever(catalogue, MatrixDense(np.zeros((0, 16), np.float32), [], lambda t: np.zeros((len(t), 16))))
     qvec = np.ones(16, dtype=np.float32)
-    assert_same(empty.rank("tariffs", Intent(kind="fact"), qvec), reference_rank(empty, "tariffs", Intent(kind="fact"), qvec), "empty")
+    assert_same(
+        empty.rank("tariffs", Intent(kind="fact"), qvec),
+        reference_rank(empty, "tariffs", Intent(kind="fact"), qvec),
+        "empty",
+    )
 
 
 class LooserPeriod(Period):
@@ -257,7 +261,26 @@ def test_boosts_match_the_reference_for_periods_institutions_and_economies(assis
         Intent(kind="fact", institutions=(institutions[0], institutions[0], "Nobody"), economies=("Atlantis",)),
         Intent(kind="list", institutions=tuple(institutions[::3]), economies=tuple(economies)),
     ]
-    cases += [Intent(kind="fact", period=p, institutions=(institutions[k % 7],), economies=(economies[k % len(economies)],)) for k, p in enumerate(periods)]
+    cases += [
+        Intent(kind="fact", period=p, institutions=(institutions[k % 7],), economies=(economies[k % len(economies)],))
+        for k, p in enumerate(periods)
+    ]
     for intent in cases:
         got, want = r._boosts(intent), reference_boosts(r, intent)
         assert got.dtype == want.dtype and np.array_equal(got, want), intent
+
+
+def test_a_limited_ranking_is_the_head_of_the_full_one(assistant) -> None:
+    r = assistant.retriever
+    for question in bench_questions()[::7]:
+        intent = assistant.analyse(question)
+        qvec = r.query_vector(question)
+        full = r.rank(question, intent, qvec)
+        for k in (0, 1, 5, len(full) + 3):
+            assert_same(r.rank(question, intent, qvec, limit=k), full[:k], f"{question} limit={k}")
+        some = list(range(0, len(full), 3))
+        assert_same(
+            r.rank(question, intent, qvec, candidates=some, limit=4),
+            r.rank(question, intent, qvec, candidates=some)[:4],
+            f"{question} candidates",
+        )
