@@ -14,7 +14,7 @@ from qa.text import tokens
 
 _COUNTED = r"(?:times|presentations?|talks?|sessions?|briefings?|updates?|entries|items|slides?|decks?)"
 _COUNT = re.compile(
-    rf"\bhow many\s+(?:(?:different|separate|individual|other|more|total)\s+)?{_COUNTED}\b"
+    rf"\bhow many\s+(?:[\w&'-]+\s+){{0,4}}?{_COUNTED}\b"
     rf"|\bhow often\b.*\b(?:present|presented|gave|given|spoke|briefed|appear|appeared)\b"
     rf"|\bnumber of\s+{_COUNTED}\b|\bcount (?:the |all )?{_COUNTED}\b"
     r"|\bhow many\s+(?:did|has|have|does|were|was)\b.*\b(?:present|presented|give|gave|given|make|made)\b",
@@ -34,7 +34,9 @@ _LIST = re.compile(
     re.IGNORECASE,
 )
 _TOPIC_AFTER = re.compile(
-    r"\b(?:on|about|regarding|concerning|related to)\s+(?!behalf\b)(?P<topic>[^?.!]+)", re.IGNORECASE
+    r"\b(?:on|about|regarding|concerning|related to|mention(?:s|ed)?|discuss(?:es|ed)?|cover(?:s|ed)?|"
+    r"refer(?:s|red)? to)\s+(?!behalf\b)(?P<topic>[^?.!]+)",
+    re.IGNORECASE,
 )
 # "the WTO" as the forum, not as the presenter.
 FORUM = re.compile(

@@ -14,7 +14,7 @@ from qa.intent import Intent, presenter_phrase
 from qa.model import Entry
 from qa.periods import Period
 from qa.places import economies_in
-from qa.retrieval import Scored
+from qa.retrieval import Retriever, Scored
 from qa.text import content_tokens, tokens
 
 if TYPE_CHECKING:
@@ -127,12 +127,46 @@ def _refine(assistant: Assistant, question: str, intent: Intent, entries: list[E
     return _leading_group(ranked) or entries
 
 
+# "Which talks mentioned / touched on / talked about X?" asks for every mention; "presented on X" for the
+# talks that are about X.
+_MENTION = re.compile(
+    r"\b(?:mention\w*|refer(?:s|red|ring)? to|touch(?:es|ed|ing)? on|discuss\w*|cover(?:s|ed|ing)?|"
+    r"(?:talk(?:s|ed|ing)?|spoke|speak(?:s|ing)?|said (?:anything|something)) about)\b",
+    re.IGNORECASE,
+)
+
+
 def _topic_entries(assistant: Assistant, question: str, intent: Intent) -> list[Entry]:
+    """The leading group of the ranking; for a question about mentions, also every entry whose title or
+    summary names the topic outright. When nothing stands out in the ranking, the entries naming it."""
     retriever = assistant.retriever
+    named = _naming(retriever, intent.topic)
     ranked = retriever.rank(question, intent, retriever.query_vector(question), limit=TOPIC_WINDOW)
     if not ranked or assistant.should_abstain(question, ranked):
+        return named
+    group = _leading_group(ranked)
+    if not group or _MENTION.search(question):
+        return group + [e for e in named if e not in group]
+    return group
+
+
+_ARTICLES = {"the", "a", "an", "its", "their"}
+
+
+def _naming(retriever: Retriever, topic: str) -> list[Entry]:
+    """Entries whose title or summary contains the topic's words in a row (folded and stemmed)."""
+    words = tokens(topic)
+    while words and words[0] in _ARTICLES:
+        words = words[1:]
+    if not words or not set(content_tokens(topic)) or len(words) > 6:
         return []
-    return _leading_group(ranked)
+    n = len(words)
+    found = []
+    texts = zip(retriever.entries, retriever.title_tokens, retriever.sentence_tokens, strict=True)
+    for entry, title, sentences in texts:
+        if any(seq[i : i + n] == words for seq in (title, *sentences) for i in range(len(seq) - n + 1)):
+            found.append(entry)
+    return found
 
 
 def _leading_group(ranked: list[Scored]) -> list[Entry]:

@@ -78,6 +78,22 @@ def test_when_was_a_repeated_talk_presented_lists_every_date(built_index):
     assert [c["date"] for c in data["citations"]] == ["2021-09-24", "2022-02-08", "2022-04-07", "2023-03-13"]
 
 
+def test_a_question_about_mentions_lists_every_summary_that_names_the_topic(built_index):
+    # "blockchain" is a passing mention in all three; none is mainly about it
+    data = ask_json(built_index, "Which talks mentioned blockchain?")
+    assert data["count"] == 3
+    assert [c["date"] for c in data["citations"]] == ["2021-06-24", "2022-07-15", "2022-10-13"]
+    data = ask_json(built_index, "Which presentations referred to women entrepreneurs?")
+    assert data["count"] == 2
+    # "presented on" keeps to the talks about the topic: the IADB talk mentions cybersecurity in passing
+    assert ask_json(built_index, "Who presented on cyber security?")["count"] == 4
+
+
+def test_how_many_counts_a_noun_phrase_before_the_counted_word(built_index):
+    data = ask_json(built_index, "How many Global Trade Helpdesk updates were there?")
+    assert data["count"] == 4 and {c["title"] for c in data["citations"]} == {"Global Trade Helpdesk update"}
+
+
 def test_a_topic_that_narrows_a_presenters_list_is_named_in_the_heading(built_index):
     data = ask_json(built_index, "When did the ITC present on the Global Trade Helpdesk?")
     assert data["count"] == 4 and {c["title"] for c in data["citations"]} == {"Global Trade Helpdesk update"}
