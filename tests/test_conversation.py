@@ -173,7 +173,9 @@ def test_a_bare_who_else_repeats_the_last_question_without_its_answers(talk):
     talk.ask("Who presented on electronic transferable records?")
     answer = talk.ask("Who else?")
     assert answer.text.startswith("The catalogue has no other presentations")
-    assert answer.notes == ("read as: Who presented on electronic transferable records? (leaving out the 4 already given)",)
+    assert answer.notes == (
+        "read as: Who presented on electronic transferable records? (leaving out the 4 already given)",
+    )
     first = talk.ask("What is the Model Law on Electronic Transferable Records?")
     answer = talk.ask("Anyone else?")
     assert answer.citations and not set(cited(answer)) & set(cited(first))
