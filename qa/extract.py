@@ -28,11 +28,6 @@ NEAR_DUPLICATE = 0.8  # token Jaccard
 W_FOCUS = 1.0
 W_SYNONYM = 0.25  # a thesaurus word (qa.glossary) found in the sentence, against one the question used
 
-_NUMBER = re.compile(
-    r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-    r"fifty|hundred|thousand|million|billion|half|third|quarter|dozen)\b",
-    re.IGNORECASE,
-)
 _WHEN = re.compile(
     r"\b(?:19|20)\d{2}\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b",
     re.IGNORECASE,
@@ -43,7 +38,6 @@ _ASKS_NUMBER = re.compile(
     r"|\bwhat (?:are|is|were|was) the (?:\w+ )?(?:fees?|costs?|price|rates?)\b",
     re.IGNORECASE,
 )
-_ASKS_WHEN = re.compile(r"\bwhen\b|\bwhat (?:year|date)\b", re.IGNORECASE)
 _ASKS_DATE = re.compile(
     r"\s*(?:since |until |by )?when\b|\s*(?:in )?(?:what|which) (?:year|month|date)\b", re.IGNORECASE
 )
@@ -74,17 +68,11 @@ class Pick:
 def answer_type_bonus(question: str, sentence: str) -> float:
     """A small lift for sentences holding what the question's form asks for."""
     bonus = 0.0
-    quantity = _quantity_test(question)
-    if quantity and quantity(sentence):
-        bonus += 0.15
-    if _ASKS_WHEN.search(question) and _WHEN.search(sentence):
-        bonus += 0.15
-    if _ASKS_PLACES.search(question) and economies_in(sentence):
+    asked = _asked(question)
+    if asked and asked[1](sentence):
         bonus += 0.15
     if _ASKS_EXPANSION.search(question) and any(f"({a})" in sentence for a in _ACRONYM.findall(question)):
         bonus += 0.3
-    if _ASKS_WHO.search(question) and _PERSON.search(sentence):
-        bonus += 0.15
     start = _ORDINAL_START.match(sentence)
     if start and start.group("o") and re.search(rf"\b{start.group('o').lower()}\b", question, re.IGNORECASE):
         bonus += 0.3  # "What was the first option?" -> "The first was ..."
@@ -148,6 +136,24 @@ def _dates(sentence: str) -> bool:
     return bool(_WHEN.search(sentence))
 
 
+def _person(sentence: str) -> bool:
+    return bool(_PERSON.search(sentence))
+
+
+def _asked(question: str) -> tuple[str, Callable[[str], object]] | None:
+    """What the question's form asks for ("places", "quantity", "date", "who") and the test of a sentence
+    that holds it; None for other questions."""
+    if _ASKS_PLACES.search(question):
+        return "places", economies_in
+    if quantity := _quantity_test(question):
+        return "quantity", quantity
+    if _ASKS_DATE.match(question):
+        return "date", _dates
+    if _ASKS_WHO.match(question):
+        return "who", _person
+    return None
+
+
 def lacks_asked_type(question: str, ranked: list[Scored], retriever: Retriever) -> bool:
     """True when the question asks for places, a quantity, a date or a who, and no passage of the best two
     entries gives one about the question's subject.
@@ -159,18 +165,13 @@ def lacks_asked_type(question: str, ranked: list[Scored], retriever: Retriever) 
     Nearly every passage names someone, so a "who" passage must share two such words ("Who chairs the
     Group?" is not answered by a passage that only mentions the Group).
     """
-    holds: Callable[[str], object]
-    needed = 1
-    if _ASKS_PLACES.search(question):
-        holds = economies_in
-    elif quantity := _quantity_test(question):
-        holds = quantity
-    elif _ASKS_DATE.match(question):
-        holds = _dates
-    elif _ASKS_WHO.match(question):
-        holds, needed = bool, 2
-    else:
+    asked = _asked(question)
+    if asked is None:
         return False
+    kind, holds = asked
+    needed = 1
+    if kind == "who":  # the name may be the presenter's, cited, not in the passage
+        holds, needed = bool, 2
     words = content_tokens(FORUM.sub(" ", question))  # "the WTO Informal Working Group" is where, not what
     idf = retriever.bm25.idf
     subject = {t for t in (*words, *expansions(words)) if idf.get(t, _HALF + 1) > _HALF and not _DATE_WORD.match(t)}

@@ -90,9 +90,6 @@ class Retriever:
         ]
         return [w for w in names if not all(self.bm25.known(t) for t in tokens(w)) and not economies_in(w)]
 
-    def sentences_of(self, entry: Entry) -> list[str]:
-        return self.sentences[self.index_of[entry.id]]
-
     def _entry_tokens(self, e: Entry) -> list[str]:
         names = " ".join(sorted(self.aliases.get(e.institution, ())))
         return tokens(e.title) * 2 + tokens(f"{e.institution} {names}") + tokens(e.summary)
