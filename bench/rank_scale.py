@@ -20,7 +20,7 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -30,93 +30,20 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.bm25 import BM25  # noqa: E402
+from rank_reference import reference_bm25, reference_boosts, reference_rank  # noqa: E402
+
 from qa.catalogue import load_catalogue  # noqa: E402
 from qa.dense import MatrixDense, entry_texts  # noqa: E402
 from qa.glossary import expansions  # noqa: E402
-from qa.intent import Intent, analyse  # noqa: E402
+from qa.intent import analyse  # noqa: E402
 from qa.model import Catalogue  # noqa: E402
 from qa.retrieval import (  # noqa: E402
-    BOOST_ECONOMY,
-    BOOST_INSTITUTION,
-    BOOST_PERIOD,
-    W_DENSE_ENTRY,
-    W_DENSE_SENTENCE,
-    W_EXPANSION,
-    W_LEXICAL,
     Retriever,
     Scored,
-    zscore,
 )
 from qa.text import content_tokens  # noqa: E402
 
 DEVSET = ROOT / "bench" / "devset.jsonl"
-
-
-# --- the reference: rank() as it was, a Python loop over every entry (same as tests/test_rank_vectorised.py)
-
-
-def old_bm25(bm25: BM25, query: Sequence[str], weights: Mapping[str, float] | None = None) -> np.ndarray:
-    out = np.zeros(len(bm25.tf), dtype=np.float64)
-    if not bm25.tf:
-        return out
-    norm = bm25.k1 * (1 - bm25.b + bm25.b * bm25.len / (bm25.avgdl or 1.0))
-    for term in set(query):
-        idf = bm25.idf.get(term)
-        if idf is None:
-            continue
-        tf = np.array([c.get(term, 0) for c in bm25.tf], dtype=np.float64)
-        out += (weights.get(term, 1.0) if weights else 1.0) * idf * tf * (bm25.k1 + 1) / (tf + norm)
-    return out
-
-
-def old_boosts(r: Retriever, intent: Intent) -> np.ndarray:
-    boost = np.zeros(len(r.entries))
-    for i, e in enumerate(r.entries):
-        if intent.institutions and e.institution in intent.institutions:
-            boost[i] += BOOST_INSTITUTION
-        if intent.economies and set(intent.economies) & r.mentions[i]:
-            boost[i] += BOOST_ECONOMY
-        if intent.period and intent.period.contains(e.date):
-            boost[i] += BOOST_PERIOD
-    return boost
-
-
-def old_rank(r: Retriever, question: str, intent: Intent, qvec: np.ndarray | None) -> list[Scored]:
-    words = content_tokens(question)
-    extra = expansions(words)
-    lexical = old_bm25(r.bm25, [*words, *extra], {t: W_EXPANSION for t in extra})
-    n = len(r.entries)
-    entry_dense = np.zeros(n)
-    sentence_best = np.zeros(n)
-    per_sentence: list[np.ndarray] = [np.zeros(len(s)) for s in r.sentences]
-    if r.dense is not None and qvec is not None:
-        found = r.dense.scores(qvec)
-        floor = min((float(v.min()) for v in found.values() if len(v)), default=0.0)
-        for i, e in enumerate(r.entries):
-            sims = found.get(e.id)
-            if sims is None or not len(sims):
-                entry_dense[i] = sentence_best[i] = floor
-                continue
-            entry_dense[i] = sims[0]
-            per_sentence[i] = np.asarray(sims[1:], dtype=np.float64)
-            sentence_best[i] = float(sims[1:].max()) if len(sims) > 1 else float(sims[0])
-    fused = W_LEXICAL * zscore(lexical)
-    if r.dense is not None and qvec is not None:
-        fused = fused + W_DENSE_ENTRY * zscore(entry_dense) + W_DENSE_SENTENCE * zscore(sentence_best)
-    fused = fused + old_boosts(r, intent)
-    order = list(range(n))
-    order.sort(key=lambda i: -fused[i])
-    return [
-        Scored(
-            entry=r.entries[i],
-            score=float(fused[i]),
-            dense=float(max(entry_dense[i], sentence_best[i])),
-            lexical=float(lexical[i]),
-            sentence_dense=per_sentence[i],
-        )
-        for i in order
-    ]
 
 
 # --- synthetic catalogues and indexes ------------------------------------------------------------------
@@ -198,11 +125,11 @@ def run(real: Catalogue, size: int, questions: list[str], dim: int, rng: np.rand
     print("|---|---|---|---|---|---|---|")
     for name, retriever in retrievers.items():
         old_t, new_t, top_t, diff = [], [], [], 0.0
-        old_rank(retriever, questions[0], intents[0], qvecs[0])  # warm-up (BLAS threads, first touch), untimed
+        reference_rank(retriever, questions[0], intents[0], qvecs[0])  # warm-up (BLAS threads, first touch), untimed
         retriever.rank(questions[0], intents[0], qvecs[0])
         for q, intent, qvec in zip(questions, intents, qvecs, strict=True):
             t0 = time.perf_counter()
-            old = old_rank(retriever, q, intent, qvec)
+            old = reference_rank(retriever, q, intent, qvec)
             t1 = time.perf_counter()
             new = retriever.rank(q, intent, qvec)
             t2 = time.perf_counter()
@@ -223,9 +150,9 @@ def run(real: Catalogue, size: int, questions: list[str], dim: int, rng: np.rand
     empty = np.zeros(0)
     reps = max(1, 20_000 // max(1, size // 100))
     parts = {
-        "BM25 old": ms(lambda: old_bm25(r.bm25, query), reps),
+        "BM25 old": ms(lambda: reference_bm25(r.bm25, query), reps),
         "BM25 new": ms(lambda: r.bm25.scores(query), reps),
-        "boosts old": ms(lambda: [old_boosts(r, i) for i in intents[:5]], reps) / 5,
+        "boosts old": ms(lambda: [reference_boosts(r, i) for i in intents[:5]], reps) / 5,
         "boosts new": ms(lambda: [r._boosts(i) for i in intents[:5]], reps) / 5,
         "matrix @ q": ms(lambda: matrix.similarities(qvec), reps),
         "found-256 search": ms(lambda: found.scores(qvec), reps),

@@ -1,11 +1,11 @@
 """The vectorised ranking (postings BM25, numpy dense alignment and boosts) returns what the per-entry
-loops returned: same entries, same order, same scores. The loops are kept here as the reference."""
+loops returned: same entries, same order, same scores. The loops are the reference in bench/rank_reference.py."""
 
 from __future__ import annotations
 
 import json
 import random
-from collections.abc import Mapping, Sequence
+import sys
 from datetime import date, timedelta
 
 import numpy as np
@@ -13,94 +13,17 @@ import pytest
 
 from qa.bm25 import BM25
 from qa.dense import MatrixDense, entry_texts
-from qa.glossary import expansions
 from qa.intent import Intent
 from qa.periods import Period
-from qa.retrieval import (
-    BOOST_ECONOMY,
-    BOOST_INSTITUTION,
-    BOOST_PERIOD,
-    W_DENSE_ENTRY,
-    W_DENSE_SENTENCE,
-    W_EXPANSION,
-    W_LEXICAL,
-    Retriever,
-    Scored,
-    zscore,
-)
-from qa.text import content_tokens
+from qa.retrieval import Retriever, Scored
 
 from .conftest import ROOT
 
+sys.path.insert(0, str(ROOT / "bench"))
+
+from rank_reference import reference_bm25, reference_boosts, reference_rank  # noqa: E402
+
 TOL = 1e-9
-
-
-# --- the reference: the per-entry loops as they were -------------------------------------------------
-
-
-def reference_bm25(bm25: BM25, query: Sequence[str], weights: Mapping[str, float] | None = None) -> np.ndarray:
-    out = np.zeros(len(bm25.tf), dtype=np.float64)
-    if not bm25.tf:
-        return out
-    norm = bm25.k1 * (1 - bm25.b + bm25.b * bm25.len / (bm25.avgdl or 1.0))
-    for term in set(query):
-        idf = bm25.idf.get(term)
-        if idf is None:
-            continue
-        tf = np.array([c.get(term, 0) for c in bm25.tf], dtype=np.float64)
-        out += (weights.get(term, 1.0) if weights else 1.0) * idf * tf * (bm25.k1 + 1) / (tf + norm)
-    return out
-
-
-def reference_boosts(r: Retriever, intent: Intent) -> np.ndarray:
-    boost = np.zeros(len(r.entries))
-    for i, e in enumerate(r.entries):
-        if intent.institutions and e.institution in intent.institutions:
-            boost[i] += BOOST_INSTITUTION
-        if intent.economies and set(intent.economies) & r.mentions[i]:
-            boost[i] += BOOST_ECONOMY
-        if intent.period and intent.period.contains(e.date):
-            boost[i] += BOOST_PERIOD
-    return boost
-
-
-def reference_rank(
-    r: Retriever, question: str, intent: Intent, qvec: np.ndarray | None = None, candidates: Sequence[int] | None = None
-) -> list[Scored]:
-    words = content_tokens(question)
-    extra = expansions(words)
-    lexical = reference_bm25(r.bm25, [*words, *extra], {t: W_EXPANSION for t in extra})
-    n = len(r.entries)
-    entry_dense = np.zeros(n)
-    sentence_best = np.zeros(n)
-    per_sentence: list[np.ndarray] = [np.zeros(len(s)) for s in r.sentences]
-    if r.dense is not None and qvec is not None:
-        found = r.dense.scores(qvec)
-        floor = min((float(v.min()) for v in found.values() if len(v)), default=0.0)
-        for i, e in enumerate(r.entries):
-            sims = found.get(e.id)
-            if sims is None or not len(sims):
-                entry_dense[i] = sentence_best[i] = floor
-                continue
-            entry_dense[i] = sims[0]
-            per_sentence[i] = np.asarray(sims[1:], dtype=np.float64)
-            sentence_best[i] = float(sims[1:].max()) if len(sims) > 1 else float(sims[0])
-    fused = W_LEXICAL * zscore(lexical)
-    if r.dense is not None and qvec is not None:
-        fused = fused + W_DENSE_ENTRY * zscore(entry_dense) + W_DENSE_SENTENCE * zscore(sentence_best)
-    fused = fused + reference_boosts(r, intent)
-    order = list(candidates) if candidates is not None else list(range(n))
-    order.sort(key=lambda i: -fused[i])
-    return [
-        Scored(
-            entry=r.entries[i],
-            score=float(fused[i]),
-            dense=float(max(entry_dense[i], sentence_best[i])),
-            lexical=float(lexical[i]),
-            sentence_dense=per_sentence[i],
-        )
-        for i in order
-    ]
 
 
 def assert_same(got: list[Scored], want: list[Scored], what: str) -> None:

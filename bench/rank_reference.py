@@ -1,0 +1,90 @@
+"""Retriever.rank as it was before it was vectorised: a Python loop over every entry. The reference that
+tests/test_rank_vectorised.py checks the vectorised code against and bench/rank_scale.py times it against."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from qa.bm25 import BM25
+from qa.glossary import expansions
+from qa.intent import Intent
+from qa.retrieval import (
+    BOOST_ECONOMY,
+    BOOST_INSTITUTION,
+    BOOST_PERIOD,
+    W_DENSE_ENTRY,
+    W_DENSE_SENTENCE,
+    W_EXPANSION,
+    W_LEXICAL,
+    Retriever,
+    Scored,
+    zscore,
+)
+from qa.text import content_tokens
+
+
+def reference_bm25(bm25: BM25, query: Sequence[str], weights: Mapping[str, float] | None = None) -> np.ndarray:
+    out = np.zeros(len(bm25.tf), dtype=np.float64)
+    if not bm25.tf:
+        return out
+    norm = bm25.k1 * (1 - bm25.b + bm25.b * bm25.len / (bm25.avgdl or 1.0))
+    for term in set(query):
+        idf = bm25.idf.get(term)
+        if idf is None:
+            continue
+        tf = np.array([c.get(term, 0) for c in bm25.tf], dtype=np.float64)
+        out += (weights.get(term, 1.0) if weights else 1.0) * idf * tf * (bm25.k1 + 1) / (tf + norm)
+    return out
+
+
+def reference_boosts(r: Retriever, intent: Intent) -> np.ndarray:
+    boost = np.zeros(len(r.entries))
+    for i, e in enumerate(r.entries):
+        if intent.institutions and e.institution in intent.institutions:
+            boost[i] += BOOST_INSTITUTION
+        if intent.economies and set(intent.economies) & r.mentions[i]:
+            boost[i] += BOOST_ECONOMY
+        if intent.period and intent.period.contains(e.date):
+            boost[i] += BOOST_PERIOD
+    return boost
+
+
+def reference_rank(
+    r: Retriever, question: str, intent: Intent, qvec: np.ndarray | None = None, candidates: Sequence[int] | None = None
+) -> list[Scored]:
+    words = content_tokens(question)
+    extra = expansions(words)
+    lexical = reference_bm25(r.bm25, [*words, *extra], {t: W_EXPANSION for t in extra})
+    n = len(r.entries)
+    entry_dense = np.zeros(n)
+    sentence_best = np.zeros(n)
+    per_sentence: list[np.ndarray] = [np.zeros(len(s)) for s in r.sentences]
+    if r.dense is not None and qvec is not None:
+        found = r.dense.scores(qvec)
+        floor = min((float(v.min()) for v in found.values() if len(v)), default=0.0)
+        for i, e in enumerate(r.entries):
+            sims = found.get(e.id)
+            if sims is None or not len(sims):
+                entry_dense[i] = sentence_best[i] = floor
+                continue
+            entry_dense[i] = sims[0]
+            per_sentence[i] = np.asarray(sims[1:], dtype=np.float64)
+            sentence_best[i] = float(sims[1:].max()) if len(sims) > 1 else float(sims[0])
+    fused = W_LEXICAL * zscore(lexical)
+    if r.dense is not None and qvec is not None:
+        fused = fused + W_DENSE_ENTRY * zscore(entry_dense) + W_DENSE_SENTENCE * zscore(sentence_best)
+    fused = fused + reference_boosts(r, intent)
+    order = list(candidates) if candidates is not None else list(range(n))
+    order.sort(key=lambda i: -fused[i])
+    return [
+        Scored(
+            entry=r.entries[i],
+            score=float(fused[i]),
+            dense=float(max(entry_dense[i], sentence_best[i])),
+            lexical=float(lexical[i]),
+            sentence_dense=per_sentence[i],
+        )
+        for i in order
+    ]
