@@ -56,3 +56,13 @@ class BM25:
 
     def known(self, term: str) -> bool:
         return term in self.idf
+
+    def containing(self, terms: Sequence[str]) -> np.ndarray:
+        """Positions (ascending) of the documents that hold every one of ``terms``."""
+        found: np.ndarray | None = None
+        for term in set(terms):
+            if term not in self.postings:
+                return np.zeros(0, dtype=np.intp)
+            ids = self.postings[term][0]
+            found = ids if found is None else np.intersect1d(found, ids, assume_unique=True)
+        return found if found is not None else np.arange(len(self.tf), dtype=np.intp)

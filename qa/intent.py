@@ -33,6 +33,13 @@ _LIST = re.compile(
     r"|\beverything\b",
     re.IGNORECASE,
 )
+# "Which talks mentioned / touched on / talked about X?" asks for every mention; "presented on X" for the
+# talks that are about X.
+_MENTION = re.compile(
+    r"\b(?:mention\w*|refer(?:s|red|ring)? to|touch(?:es|ed|ing)? on|discuss\w*|cover(?:s|ed|ing)?|"
+    r"(?:talk(?:s|ed|ing)?|spoke|speak(?:s|ing)?|said (?:anything|something)) about)\b",
+    re.IGNORECASE,
+)
 _TOPIC_AFTER = re.compile(
     r"\b(?:on|about|regarding|concerning|related to|mention(?:s|ed)?|discuss(?:es|ed)?|cover(?:s|ed)?|"
     r"refer(?:s|red)? to)\s+(?!behalf\b)(?P<topic>[^?.!]+)",
@@ -68,6 +75,7 @@ class Intent:
     types: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()  # category or sub-section names as the catalogue writes them
     topic: str = ""
+    mentions: bool = False  # the topic is asked about as a mention ("mentioned", "touched on"), not a subject
 
     @property
     def structural(self) -> bool:
@@ -130,6 +138,7 @@ def analyse(question: str, catalogue: Catalogue, aliases: dict[str, set[str]]) -
         types=tuple(types),
         categories=tuple(categories),
         topic=topic,
+        mentions=bool(topic and _MENTION.search(rest)),
     )
 
 

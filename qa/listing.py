@@ -127,15 +127,6 @@ def _refine(assistant: Assistant, question: str, intent: Intent, entries: list[E
     return _leading_group(ranked) or entries
 
 
-# "Which talks mentioned / touched on / talked about X?" asks for every mention; "presented on X" for the
-# talks that are about X.
-_MENTION = re.compile(
-    r"\b(?:mention\w*|refer(?:s|red|ring)? to|touch(?:es|ed|ing)? on|discuss\w*|cover(?:s|ed|ing)?|"
-    r"(?:talk(?:s|ed|ing)?|spoke|speak(?:s|ing)?|said (?:anything|something)) about)\b",
-    re.IGNORECASE,
-)
-
-
 def _topic_entries(assistant: Assistant, question: str, intent: Intent) -> list[Entry]:
     """The leading group of the ranking; for a question about mentions, also every entry whose title or
     summary names the topic outright. When nothing stands out in the ranking, the entries naming it."""
@@ -145,7 +136,7 @@ def _topic_entries(assistant: Assistant, question: str, intent: Intent) -> list[
     if not ranked or assistant.should_abstain(question, ranked):
         return named
     group = _leading_group(ranked)
-    if not group or _MENTION.search(question):
+    if not group or intent.mentions:
         return group + [e for e in named if e not in group]
     return group
 
@@ -162,10 +153,10 @@ def _naming(retriever: Retriever, topic: str) -> list[Entry]:
         return []
     n = len(words)
     found = []
-    texts = zip(retriever.entries, retriever.title_tokens, retriever.sentence_tokens, strict=True)
-    for entry, title, sentences in texts:
-        if any(seq[i : i + n] == words for seq in (title, *sentences) for i in range(len(seq) - n + 1)):
-            found.append(entry)
+    for i in retriever.bm25.containing(words).tolist():  # only entries holding every word are read
+        title, sentences = tokens(retriever.entries[i].title), retriever.sentence_tokens[i]
+        if any(seq[k : k + n] == words for seq in (title, *sentences) for k in range(len(seq) - n + 1)):
+            found.append(retriever.entries[i])
     return found
 
 

@@ -55,10 +55,10 @@ def excluding(
     """
     retriever = asst.retriever
     ids = {e.id for e in exclude}
-    plain = " ".join(OTHER.sub(" ", question).split())
-    plain_intent = asst.analyse(plain)
-    if after_list and plain_intent.kind in ("list", "count"):
-        listed = listing.answer_list(asst, plain, plain_intent)
+    if after_list:
+        plain = " ".join(OTHER.sub(" ", question).split())
+        plain_intent = asst.analyse(plain)
+        listed = listing.answer_list(asst, plain, plain_intent) if plain_intent.kind in ("list", "count") else None
         if listed is not None and listed.count is not None:
             rest = [c.entry for c in listed.citations if c.entry.id not in ids]
             return listing.others(question, plain_intent, rest)

@@ -104,3 +104,10 @@ def test_shares_and_sums_of_money_are_told_from_other_quantities():
     assert _money("A de minimis threshold of AUD 1,000 applies.")
     assert _money("The GCA free-to-use toolkit of MSME resources.")
     assert not _money("The toolkit has six guided steps.")
+
+
+def test_bm25_finds_the_documents_holding_every_term():
+    bm25 = BM25([["tariff", "duty"], ["tariff"], ["duty", "tariff", "parcel"]])
+    assert bm25.containing(["tariff", "duty"]).tolist() == [0, 2]
+    assert bm25.containing(["parcel"]).tolist() == [2]
+    assert bm25.containing(["tariff", "unknown"]).tolist() == []
