@@ -156,8 +156,8 @@ class Conversation:
             reading = self._read_follow(asst, rest, marker, None, targets, names)
             if reading is not None:
                 return replace(reading, targets=(), exclude=targets, picked=False)
-            if empty and targets:  # "Who else?", "Anyone else?": the last question, without what it gave
-                return Reading("follow", self.topic.question, exclude=targets)
+            if targets:  # "Who else?": the last question; "Who else presented in 2022?": this one; both
+                return Reading("follow", self.topic.question if empty else text, exclude=targets)  # minus those
         elif empty:
             if MORE.match(bare) and not ordinal:
                 return Reading("more", text, targets)

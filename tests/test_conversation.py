@@ -169,6 +169,14 @@ def test_who_else_after_a_list_is_the_rest_of_that_list(talk):
     assert answer.text == "The catalogue has no other presentations on cyber security."
 
 
+def test_who_else_with_its_own_period_is_that_list_without_the_last_answer(talk):
+    first = talk.ask("What did the ITC present in October 2022?")
+    assert first.count == 1
+    answer = talk.ask("Who else presented in October 2022?")
+    assert answer.count == 5 and answer.text.startswith("The catalogue has 5 other presentations in October 2022:")
+    assert not set(cited(answer)) & set(cited(first))
+
+
 def test_a_bare_who_else_repeats_the_last_question_without_its_answers(talk):
     talk.ask("Who presented on electronic transferable records?")
     answer = talk.ask("Who else?")
