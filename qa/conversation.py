@@ -25,8 +25,9 @@ plain patterns, tried in this order (see :meth:`Conversation.read`):
      or before a noun (talk, one, law, ...), an ordinal ("What did the second one say about costs?"):
      "it"/"that" becomes the previous subject (or the one entry's title), "they"/"their" the presenters
      referred to (up to three), an ordinal the picked entry's title;
-   - "else"/"other" in a follow-up ("Who else presented on that?", a bare "Anyone else?"): the same,
-     minus the cited entries; after a list, the rest of that list ("no other presentations" if none).
+   - "else"/"other" ("Who else presented on that?", a bare "Anyone else?", "Who else presented in 2022?"):
+     the question (the last one, if bare), minus the entries just cited; after a list, the rest of that
+     list ("no other presentations" if none).
 
    A newly named institution or period restricts the answer to its entries
    (``Retriever.rank(candidates=...)``), and one of them must be about the subject (its words or its
