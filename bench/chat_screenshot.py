@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cli.chat import PROMPT, Chat, welcome  # noqa: E402
-from qa.conversation import Conversation  # noqa: E402
+from qa.chat.conversation import Conversation  # noqa: E402
 from qa.service import open_assistant  # noqa: E402
 
 SESSION = [

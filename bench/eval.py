@@ -36,12 +36,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa.answer import Answer  # noqa: E402
+from qa.answers.model import Answer  # noqa: E402
+from qa.catalogue.paragraphs import normalize_typography  # noqa: E402
 from qa.engine import Assistant  # noqa: E402
-from qa.intent import Intent  # noqa: E402
-from qa.paragraphs import normalize_typography  # noqa: E402
-from qa.retrieval import Retriever  # noqa: E402
-from qa.text import content_tokens  # noqa: E402
+from qa.question.intent import Intent  # noqa: E402
+from qa.question.text import content_tokens  # noqa: E402
+from qa.search.retrieval import Retriever  # noqa: E402
 
 DEVSET = ROOT / "bench" / "devset.jsonl"
 HELDOUT = ROOT / "bench" / "heldout.jsonl"
@@ -141,8 +141,8 @@ def run_product(assistant: Assistant, rows: list[dict]) -> Tally:
 
 def run_baseline(assistant: Assistant, rows: list[dict], signal: Callable[[Retriever, str], np.ndarray]) -> Tally:
     """One ranking signal; the answer is the best-scoring sentence of the top entry (no abstention)."""
-    from qa.answer import Citation, Sentence
-    from qa.extract import choose_sentences
+    from qa.answers.facts import choose_sentences
+    from qa.answers.model import Citation, Sentence
 
     retriever = assistant.retriever
     tally = Tally()

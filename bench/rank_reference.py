@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from qa.bm25 import BM25
-from qa.glossary import expansions
-from qa.intent import Intent
-from qa.retrieval import (
+from qa.question.glossary import expansions
+from qa.question.intent import Intent
+from qa.question.text import content_tokens
+from qa.search.bm25 import BM25
+from qa.search.retrieval import (
     BOOST_ECONOMY,
     BOOST_INSTITUTION,
     BOOST_PERIOD,
@@ -22,7 +23,6 @@ from qa.retrieval import (
     Scored,
     zscore,
 )
-from qa.text import content_tokens
 
 
 def reference_bm25(bm25: BM25, query: Sequence[str], weights: Mapping[str, float] | None = None) -> np.ndarray:

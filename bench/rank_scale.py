@@ -32,16 +32,16 @@ sys.path.insert(0, str(ROOT))
 
 from rank_reference import reference_bm25, reference_boosts, reference_rank  # noqa: E402
 
-from qa.catalogue import load_catalogue  # noqa: E402
-from qa.dense import MatrixDense, entry_texts  # noqa: E402
-from qa.glossary import expansions  # noqa: E402
-from qa.intent import analyse  # noqa: E402
-from qa.model import Catalogue  # noqa: E402
-from qa.retrieval import (  # noqa: E402
+from qa.catalogue.load import load_catalogue  # noqa: E402
+from qa.catalogue.model import Catalogue  # noqa: E402
+from qa.question.glossary import expansions  # noqa: E402
+from qa.question.intent import analyse  # noqa: E402
+from qa.question.text import content_tokens  # noqa: E402
+from qa.search.dense import MatrixDense, entry_texts  # noqa: E402
+from qa.search.retrieval import (  # noqa: E402
     Retriever,
     Scored,
 )
-from qa.text import content_tokens  # noqa: E402
 
 DEVSET = ROOT / "bench" / "devset.jsonl"
 

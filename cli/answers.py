@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cli.render import link_text
-from qa.answer import Answer, Citation
+from qa.answers.model import Answer, Citation
 
 
 def source_line(c: Citation) -> Text:

@@ -8,9 +8,9 @@ import typer
 
 from cli import options, render
 from cli.errors import handled
-from qa.browse import Filters, filter_entries, find_entry
-from qa.catalogue import load_catalogue
-from qa.checks import check_catalogue
+from qa.catalogue.checks import check_catalogue
+from qa.catalogue.filters import Filters, filter_entries, find_entry
+from qa.catalogue.load import load_catalogue
 
 
 @handled

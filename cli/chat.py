@@ -19,9 +19,9 @@ from cli.ask import status
 from cli.errors import _is_domain, debug, environment_problem, handled
 
 if TYPE_CHECKING:
-    from qa.answer import Answer
-    from qa.conversation import Conversation
-    from qa.model import Catalogue
+    from qa.answers.model import Answer
+    from qa.catalogue.model import Catalogue
+    from qa.chat.conversation import Conversation
 
 PROMPT = "msme-qa> "
 HELP = """\
@@ -61,7 +61,7 @@ def chat(
 
     Example: printf 'What is MLETR?\\nWho gave it?\\n' | msme-qa chat --json
     """
-    from qa.conversation import Conversation
+    from qa.chat.conversation import Conversation
     from qa.service import LiveAssistant
 
     said: list[str] = []
@@ -278,7 +278,7 @@ class Chat:
         self.say(f"{verb} [{arg}] {entry.title}: {entry.link}", {"opened": opened, "n": int(arg), "link": entry.link})
 
     def list_entries(self, args: str) -> None:
-        from qa.browse import Filters, filter_entries
+        from qa.catalogue.filters import Filters, filter_entries
 
         entries = filter_entries(self.catalogue(), Filters.from_text(**parse_list_args(args)))
         if self.json:

@@ -24,7 +24,7 @@ def rebuild(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from qa.catalogue import load_catalogue
+    from qa.catalogue.load import load_catalogue
     from qa.service import rebuild as run_rebuild
     from qa.service import resolve_index, resolve_model_spec
 

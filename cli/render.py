@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from qa.model import Anomaly, Entry
+from qa.catalogue.model import Anomaly, Entry
 
 
 def console(stderr: bool = False) -> Console:

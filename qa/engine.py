@@ -1,4 +1,4 @@
-"""The assistant: a question in, an :class:`~qa.answer.Answer` out, every word from the catalogue."""
+"""The assistant: a question in, an :class:`~qa.answers.model.Answer` out, every word from the catalogue."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa import listing
-from qa.answer import Answer, Citation, Sentence
-from qa.dense import DenseIndex
+from qa.answers import lists as listing
+from qa.answers.facts import choose_sentences, lacks_asked_type
+from qa.answers.model import Answer, Citation, Sentence
+from qa.catalogue.model import Catalogue
 from qa.errors import UsageError
-from qa.extract import choose_sentences, lacks_asked_type
-from qa.intent import Intent, analyse
-from qa.model import Catalogue
-from qa.places import economies_in
-from qa.retrieval import Retriever, Scored
+from qa.question.intent import Intent, analyse
+from qa.question.places import economies_in
+from qa.search.dense import DenseIndex
+from qa.search.retrieval import Retriever, Scored
 
 MAX_QUESTION_CHARS = 2000  # beyond this a "question" is pasted text; the head carries the question
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qa.catalogue import load_catalogue, resolve_catalogue
-from qa.dense import MatrixDense, entry_texts
-from qa.model import Catalogue
+from qa.catalogue.load import load_catalogue, resolve_catalogue
+from qa.catalogue.model import Catalogue
+from qa.search.dense import MatrixDense, entry_texts
 
 if TYPE_CHECKING:
     from qa.engine import Assistant

@@ -29,7 +29,7 @@ def seed_text() -> str:
 
 @pytest.fixture(scope="session")
 def catalogue():
-    from qa.catalogue import load_catalogue
+    from qa.catalogue.load import load_catalogue
 
     return load_catalogue(SEED)
 
@@ -48,7 +48,7 @@ def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled catalogue's index, built once per test session with the real model."""
     import os
 
-    from qa.catalogue import load_catalogue
+    from qa.catalogue.load import load_catalogue
     from qa.service import rebuild
 
     directory = tmp_path_factory.mktemp("index") / "bundled"

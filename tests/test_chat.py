@@ -142,7 +142,7 @@ def test_an_unexpected_error_in_one_question_is_reported_and_the_session_goes_on
         def ask(self, question):
             if question == "boom":
                 raise RuntimeError("the disk is on fire")
-            from qa.answer import Answer
+            from qa.answers.model import Answer
 
             return Answer(question, f"echo: {question}", kind="fact")
 

@@ -225,7 +225,7 @@ def test_an_installed_copy_finds_the_bundled_catalogue(tmp_path):
         timeout=300,
     )
     assert (target / "seeds" / SEED.name).is_file()
-    code = "import qa.catalogue as c; print(c.bundled_catalogue()); print(len(c.load_catalogue().entries))"
+    code = "import qa.catalogue.load as c; print(c.bundled_catalogue()); print(len(c.load_catalogue().entries))"
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

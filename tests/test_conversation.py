@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.conversation import Conversation
+from qa.chat.conversation import Conversation
 from qa.errors import UsageError
 
 pytestmark = pytest.mark.slow

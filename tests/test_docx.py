@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.catalogue import load_catalogue
-from qa.docx_reader import read_docx
+from qa.catalogue.docx_reader import read_docx
+from qa.catalogue.load import load_catalogue
 from qa.errors import CatalogueError
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli.app import app
-from qa import places, text
-from qa.text_reader import _looks_like_text
+from qa.catalogue.text_reader import _looks_like_text
+from qa.question import places, text
 
 from .conftest import ROOT, SEED
 

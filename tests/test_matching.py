@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from qa.bm25 import BM25
-from qa.catalogue import load_catalogue
-from qa.extract import _money, _quantities, _shares
-from qa.glossary import _GROUPS, expansions
-from qa.intent import find_categories
-from qa.text import content_tokens, tokens
+from qa.answers.facts import _money, _quantities, _shares
+from qa.catalogue.load import load_catalogue
+from qa.question.glossary import _GROUPS, expansions
+from qa.question.intent import find_categories
+from qa.question.text import content_tokens, tokens
+from qa.search.bm25 import BM25
 
 
 def test_snowball_stems_join_word_families_that_a_suffix_list_missed():

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from qa.catalogue import load_catalogue
+from qa.catalogue.load import load_catalogue
+from qa.catalogue.parser import parse_paragraphs
+from qa.catalogue.split import split_heading
+from qa.catalogue.text_reader import read_text
 from qa.errors import CatalogueError
-from qa.parser import parse_paragraphs
-from qa.split import split_heading
-from qa.text_reader import read_text
 
 
 def only(by_title, title):

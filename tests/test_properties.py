@@ -3,7 +3,7 @@
 Two kinds of input: arbitrary (bytes, text, the bundled export mangled at random) where the only
 promise is "entries or a clear error, never another exception"; and catalogue-like documents built
 from random titles with commas, institutions, types, dates, summaries, links and footnotes, where
-the promise is exact: :func:`qa.export.to_text` writes entries that read back as the same entries.
+the promise is exact: :func:`qa.catalogue.export.to_text` writes entries that read back as the same entries.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from qa.catalogue import load_catalogue
-from qa.dates import InvalidDate, parse_bound, parse_date, parse_period
+from qa.catalogue.dates import InvalidDate, parse_bound, parse_date, parse_period
+from qa.catalogue.export import format_date, to_text
+from qa.catalogue.ids import assign_ids
+from qa.catalogue.load import load_catalogue
+from qa.catalogue.model import INSTITUTION_TYPES, Catalogue, Entry
+from qa.catalogue.parser import heading_key, parse_paragraphs
+from qa.catalogue.text_reader import read_text
 from qa.engine import MAX_QUESTION_CHARS, clean_question
 from qa.errors import CatalogueError, UsageError
-from qa.export import format_date, to_text
-from qa.ids import assign_ids
-from qa.model import INSTITUTION_TYPES, Catalogue, Entry
-from qa.parser import heading_key, parse_paragraphs
-from qa.text_reader import read_text
 
 from .conftest import SEED
 

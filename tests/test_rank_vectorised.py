@@ -11,11 +11,11 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from qa.bm25 import BM25
-from qa.dense import MatrixDense, entry_texts
-from qa.intent import Intent
-from qa.periods import Period
-from qa.retrieval import Retriever, Scored
+from qa.question.intent import Intent
+from qa.question.periods import Period
+from qa.search.bm25 import BM25
+from qa.search.dense import MatrixDense, entry_texts
+from qa.search.retrieval import Retriever, Scored
 
 from .conftest import ROOT
 

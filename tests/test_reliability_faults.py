@@ -29,7 +29,7 @@ import pytest
 import embeddings._fs
 from embeddings import open_index
 from embeddings._fs import exclusive_lock
-from qa.catalogue import load_catalogue
+from qa.catalogue.load import load_catalogue
 from qa.service import documents
 
 from .conftest import ROOT

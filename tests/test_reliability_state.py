@@ -26,13 +26,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from embeddings import open_index, update_index
 from embeddings.testing import HashEncoder
-from qa.catalogue import load_catalogue
-from qa.dense import MatrixDense
+from qa.catalogue.export import to_text
+from qa.catalogue.load import load_catalogue
+from qa.catalogue.model import Entry
+from qa.catalogue.split import split_heading
 from qa.engine import Assistant
-from qa.export import to_text
-from qa.model import Entry
+from qa.search.dense import MatrixDense
 from qa.service import _matches, documents, file_source
-from qa.split import split_heading
 
 from .test_reliability_support import QUESTION, SMALL, answer, bundled, cli, clone_index, ids_of, small_index
 

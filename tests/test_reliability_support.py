@@ -22,9 +22,9 @@ from typer.testing import CliRunner, Result
 from cli.app import app
 from embeddings import open_index
 from embeddings.layout import iter_generations
-from qa.catalogue import load_catalogue
-from qa.export import to_text
-from qa.model import Catalogue
+from qa.catalogue.export import to_text
+from qa.catalogue.load import load_catalogue
+from qa.catalogue.model import Catalogue
 
 from .conftest import ROOT, SEED
 

@@ -1,12 +1,12 @@
-"""The plain-text export of the catalogue, reduced to :class:`~qa.paragraphs.Paragraph` objects."""
+"""The plain-text export of the catalogue, reduced to :class:`~qa.catalogue.paragraphs.Paragraph` objects."""
 
 from __future__ import annotations
 
 import codecs
 import re
 
+from qa.catalogue.paragraphs import Paragraph, normalize_typography, urls_in
 from qa.errors import CatalogueError
-from qa.paragraphs import Paragraph, normalize_typography, urls_in
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _FOOTNOTE_REF = re.compile(r"\[footnoteRef:(\d+)\]")

@@ -37,9 +37,9 @@ plain patterns, tried in this order (see :meth:`Conversation.read`):
    so it is never pulled toward the earlier topic, and it becomes the subject. ("its"/"their" is no
    reference back when the question names an institution itself: "What does ITC say about its helpdesk?")
 
-This module holds the state and applies the rules; the patterns are in :mod:`qa.followups`, the rewriting
-of a follow-up into a question that stands alone in :mod:`qa.rewrite`, and the answers made from the
-entries referred to (their sentences, their fields, retrieval limited to them) in :mod:`qa.replies`.
+This module holds the state and applies the rules; the patterns are in :mod:`qa.chat.followups`, the rewriting
+of a follow-up into a question that stands alone in :mod:`qa.chat.rewrite`, and the answers made from the
+entries referred to (their sentences, their fields, retrieval limited to them) in :mod:`qa.chat.replies`.
 """
 
 from __future__ import annotations
@@ -48,16 +48,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from qa import replies
-from qa.answer import Answer
+from qa.answers.model import Answer
+from qa.catalogue.model import Entry
+from qa.chat import replies
+from qa.chat.followups import LEAD, LINK, MORE, ORDINAL, OTHER, PLURAL, WH, WHO, Names, reference
+from qa.chat.rewrite import carry, name_picked, nth, stand_in, swap_in
 from qa.engine import Assistant, clean_question
 from qa.errors import UsageError
-from qa.followups import LEAD, LINK, MORE, ORDINAL, OTHER, PLURAL, WH, WHO, Names, reference
-from qa.intent import Intent
-from qa.model import Entry
-from qa.periods import find_period
-from qa.retrieval import Retriever
-from qa.rewrite import carry, name_picked, nth, stand_in, swap_in
+from qa.question.intent import Intent
+from qa.question.periods import find_period
+from qa.search.retrieval import Retriever
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from qa.model import Entry
+from qa.catalogue.model import Entry
 
 
 @dataclass(frozen=True)

@@ -4,17 +4,17 @@ Economic Operator", "bookkeeping" and "accounting" name the same thing but share
 BM25 nor a small sentence encoder bridges reliably.
 
 Each line of ``_GROUPS`` is one concept: phrases separated by "|", all equivalent. Phrases are compared as
-folded, stemmed tokens (``qa.text.tokens``), so "tariffs", "Tariff" and "tariff" are one phrase. The table
+folded, stemmed tokens (``qa.question.text.tokens``), so "tariffs", "Tariff" and "tariff" are one phrase. The table
 is general trade, customs and small-business vocabulary, not a list of this catalogue's entries: it is
 meant to hold for any edition of the catalogue. Matching uses it in one direction only: a question's
-phrase brings its group's other phrases as extra, lower-weight search terms (see ``qa.retrieval``).
+phrase brings its group's other phrases as extra, lower-weight search terms (see ``qa.search.retrieval``).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from qa.text import content_tokens
+from qa.question.text import content_tokens
 
 _GROUPS = """
 tariff | import duty | customs duty | duty | duties | levy | border tax

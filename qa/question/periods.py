@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from qa.dates import MONTHS, month_end
+from qa.catalogue.dates import MONTHS, month_end
 
 _M = "|".join(sorted(MONTHS, key=len, reverse=True))
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}

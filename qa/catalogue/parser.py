@@ -21,11 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from qa.dates import InvalidDate, is_date_line, parse_date, parse_period
-from qa.ids import assign_ids
-from qa.model import Anomaly, Catalogue, Entry
-from qa.paragraphs import URL_RE, Paragraph
-from qa.split import split_heading
+from qa.catalogue.dates import InvalidDate, is_date_line, parse_date, parse_period
+from qa.catalogue.ids import assign_ids
+from qa.catalogue.model import Anomaly, Catalogue, Entry
+from qa.catalogue.paragraphs import URL_RE, Paragraph
+from qa.catalogue.split import split_heading
 
 _TYPES = {"io": "IO", "member": "Member", "secretariat": "Secretariat", "other": "Other"}
 _TYPES["organized by member"] = "organized by Member"

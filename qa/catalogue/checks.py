@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from qa.model import Anomaly, Catalogue
+from qa.catalogue.model import Anomaly, Catalogue
 
 
 def check_catalogue(catalogue: Catalogue) -> list[Anomaly]:

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from qa.dates import parse_bound
+from qa.catalogue.dates import parse_bound
+from qa.catalogue.institutions import institution_aliases, match_institution
+from qa.catalogue.model import Catalogue, Entry
+from qa.catalogue.parser import heading_key
 from qa.errors import UsageError
-from qa.institutions import institution_aliases, match_institution
-from qa.model import Catalogue, Entry
-from qa.parser import heading_key
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from qa.model import Entry
+from qa.catalogue.model import Entry
 
 WELL_KNOWN = {
     "WTO": "World Trade Organization",

@@ -1,6 +1,6 @@
 """The one stream both catalogue forms are reduced to: plain-text export and Word .docx.
 
-The grammar in :mod:`qa.parser` reads only :class:`Paragraph` objects, so the text export and the
+The grammar in :mod:`qa.catalogue.parser` reads only :class:`Paragraph` objects, so the text export and the
 Word document are parsed by the same code. Each reader's job is to remove what belongs to its
 medium (bookmark markers, footnote reference runs, hyperlink fields) and to normalise typography
 that differs between the two forms (smart quotes, non-breaking hyphens and spaces).

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.institutions import norm
-from qa.model import Catalogue
-from qa.periods import Period, find_period
-from qa.places import economies_in
-from qa.text import tokens
+from qa.catalogue.institutions import norm
+from qa.catalogue.model import Catalogue
+from qa.question.periods import Period, find_period
+from qa.question.places import economies_in
+from qa.question.text import tokens
 
 _COUNTED = r"(?:times|presentations?|talks?|sessions?|briefings?|updates?|entries|items|slides?|decks?)"
 _COUNT = re.compile(

@@ -1,17 +1,17 @@
 """Reading a line of a conversation: references back, ordinals, names and the subject left over.
 
-Plain patterns, used by :mod:`qa.conversation`; nothing here answers anything.
+Plain patterns, used by :mod:`qa.chat.conversation`; nothing here answers anything.
 """
 
 from __future__ import annotations
 
 import re
 
-from qa.institutions import norm
-from qa.periods import find_period
-from qa.places import economies
-from qa.retrieval import Retriever
-from qa.text import QUESTION_WORDS, STOPWORDS, tokens
+from qa.catalogue.institutions import norm
+from qa.question.periods import find_period
+from qa.question.places import economies
+from qa.question.text import QUESTION_WORDS, STOPWORDS, tokens
+from qa.search.retrieval import Retriever
 
 ORDINALS = {w: i + 1 for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split())}
 _ORD = rf"(?:the\s+)?(?P<word>{'|'.join(ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))|the\s+(?P<last>last)"

@@ -2,23 +2,23 @@
 
 Their summary sentences ("more", "the second one"), their catalogue fields set in a fixed template ("who
 gave it?", "link?"), or retrieval limited to some entries (a follow-up's restriction, exclusion or
-referents). Used by :mod:`qa.conversation`; nothing here decides how a question is read.
+referents). Used by :mod:`qa.chat.conversation`; nothing here decides how a question is read.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from qa import listing
-from qa.answer import Answer, Citation, Sentence
+from qa.answers import lists as listing
+from qa.answers.facts import coverage
+from qa.answers.lists import describe
+from qa.answers.model import Answer, Citation, Sentence
+from qa.catalogue.model import Entry
+from qa.chat.followups import OTHER
 from qa.engine import NOTHING, Assistant, abstain, clean_question, compose_fact
 from qa.errors import UsageError
-from qa.extract import coverage
-from qa.followups import OTHER
-from qa.intent import Intent
-from qa.listing import describe
-from qa.model import Entry
-from qa.retrieval import Retriever, Scored
+from qa.question.intent import Intent
+from qa.search.retrieval import Retriever, Scored
 
 MORE_SENTENCES = 3  # per "more" from one entry; after a list, the next sentence of each of MORE_ENTRIES
 MORE_ENTRIES = 5

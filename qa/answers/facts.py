@@ -15,18 +15,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from qa.glossary import expansions
-from qa.intent import FORUM
-from qa.places import economies_in
-from qa.retrieval import Retriever, Scored
-from qa.text import content_tokens, tokens
+from qa.question.glossary import expansions
+from qa.question.intent import FORUM
+from qa.question.places import economies_in
+from qa.question.text import content_tokens, tokens
+from qa.search.retrieval import Retriever, Scored
 
 MAX_SENTENCES = 3
 KEEP_WITHIN = 0.5  # a further sentence must score this close to the best one
 SECOND_ENTRY_WITHIN = 0.25  # another entry contributes only if it ranks this close to the best
 NEAR_DUPLICATE = 0.8  # token Jaccard
 W_FOCUS = 1.0
-W_SYNONYM = 0.25  # a thesaurus word (qa.glossary) found in the sentence, against one the question used
+W_SYNONYM = 0.25  # a thesaurus word (qa.question.glossary) found in the sentence, against one the question used
 
 _WHEN = re.compile(
     r"\b(?:19|20)\d{2}\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b",

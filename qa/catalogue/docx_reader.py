@@ -1,4 +1,4 @@
-"""The Word form of the catalogue (.docx), reduced to :class:`~qa.paragraphs.Paragraph` objects.
+"""The Word form of the catalogue (.docx), reduced to :class:`~qa.catalogue.paragraphs.Paragraph` objects.
 
 python-docx opens the package; the paragraphs are read from the XML directly because
 ``Paragraph.text`` in python-docx drops what the catalogue needs: runs inside ``w:fldSimple``,
@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qa.catalogue.paragraphs import Paragraph, normalize_typography, urls_in
 from qa.errors import CatalogueError
-from qa.paragraphs import Paragraph, normalize_typography, urls_in
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

@@ -1,6 +1,6 @@
 """Writing a catalogue back in the plain-text export form, so that reading it gives the same entries.
 
-The form is the one :mod:`qa.parser` reads (and Word's "Save as plain text" writes)::
+The form is the one :mod:`qa.catalogue.parser` reads (and Word's "Save as plain text" writes)::
 
     Thematic categories: 1) Innovation; 2) Digital.
     Period covered: 18 February 2021 – 13 March 2023.
@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from qa.model import Catalogue, Entry
-from qa.paragraphs import urls_in
+from qa.catalogue.model import Catalogue, Entry
+from qa.catalogue.paragraphs import urls_in
 
 _MONTHS = ("January February March April May June July August September October November December").split()
 UNCATEGORISED = "Uncategorised"  # what the parser calls entries that come before any category heading
@@ -33,7 +33,7 @@ def format_date(day: date) -> str:
 
 
 def to_text(catalogue: Catalogue) -> str:
-    """The catalogue as a text export; :func:`qa.parser.parse_paragraphs` reads the same entries back."""
+    """The catalogue as a text export; :func:`qa.catalogue.parser.parse_paragraphs` reads the same entries back."""
     return "\n".join(_lines(catalogue)) + "\n"
 
 

@@ -7,10 +7,10 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
+from qa.catalogue.model import Catalogue
+from qa.catalogue.paragraphs import Paragraph
+from qa.catalogue.parser import parse_paragraphs
 from qa.errors import CatalogueError
-from qa.model import Catalogue
-from qa.paragraphs import Paragraph
-from qa.parser import parse_paragraphs
 
 BUNDLED_NAME = "wto-msme-presentations.txt"
 CATALOGUE_ENV = "MSME_QA_CATALOGUE"
@@ -41,7 +41,7 @@ def read_paragraphs(path: Path) -> list[Paragraph]:
         )
     try:
         if suffix == ".docx":
-            from qa.docx_reader import read_docx
+            from qa.catalogue.docx_reader import read_docx
 
             return read_docx(path)
         data = path.read_bytes()
@@ -51,7 +51,7 @@ def read_paragraphs(path: Path) -> list[Paragraph]:
         raise CatalogueError(f"{path}: is a directory, not a catalogue file") from None
     except PermissionError:
         raise CatalogueError(f"{path}: cannot be read (permission denied)") from None
-    from qa.text_reader import read_text
+    from qa.catalogue.text_reader import read_text
 
     try:
         return read_text(data)

@@ -12,8 +12,8 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.model import Entry
-from qa.sentences import split_sentences
+from qa.catalogue.model import Entry
+from qa.catalogue.sentences import split_sentences
 
 
 def entry_texts(entry: Entry) -> tuple[str, ...]:

@@ -1,16 +1,16 @@
 """Rewriting a follow-up as a question that stands alone, from the previous question and what it cited.
 
-Plain string edits, used by :mod:`qa.conversation` (rule 2 of its docstring); nothing here answers anything.
+Plain string edits, used by :mod:`qa.chat.conversation` (rule 2 of its docstring); nothing here answers anything.
 """
 
 from __future__ import annotations
 
 import re
 
+from qa.catalogue.model import Entry
+from qa.chat.followups import ORDINALS, PERSONAL, Names, period_span
 from qa.errors import UsageError
-from qa.followups import ORDINALS, PERSONAL, Names, period_span
-from qa.model import Entry
-from qa.periods import find_period
+from qa.question.periods import find_period
 
 
 def nth(listed: tuple[Entry, ...], m: re.Match[str]) -> Entry:

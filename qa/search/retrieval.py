@@ -10,20 +10,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.bm25 import BM25
-from qa.dense import DenseIndex, MatrixDense
-from qa.glossary import expansions
-from qa.institutions import institution_aliases
-from qa.intent import Intent
-from qa.model import Catalogue, Entry
-from qa.periods import Period
-from qa.places import economies_in
-from qa.sentences import split_sentences
-from qa.text import content_tokens, tokens
+from qa.catalogue.institutions import institution_aliases
+from qa.catalogue.model import Catalogue, Entry
+from qa.catalogue.sentences import split_sentences
+from qa.question.glossary import expansions
+from qa.question.intent import Intent
+from qa.question.periods import Period
+from qa.question.places import economies_in
+from qa.question.text import content_tokens, tokens
+from qa.search.bm25 import BM25
+from qa.search.dense import DenseIndex, MatrixDense
 
 # Fusion weights (z-score units), chosen on bench/devset.jsonl; see bench/eval.py --sweep.
 W_LEXICAL = 0.9
-W_EXPANSION = 0.5  # a thesaurus word (qa.glossary) counts this much of a word the question used
+W_EXPANSION = 0.5  # a thesaurus word (qa.question.glossary) counts this much of a word the question used
 W_DENSE_ENTRY = 1.0
 W_DENSE_SENTENCE = 1.0
 BOOST_INSTITUTION = 2.0

@@ -7,15 +7,15 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from qa.answer import Answer, Citation
-from qa.browse import matches_category
-from qa.dates import month_end
-from qa.intent import Intent, presenter_phrase
-from qa.model import Entry
-from qa.periods import Period
-from qa.places import economies_in
-from qa.retrieval import Retriever, Scored
-from qa.text import content_tokens, tokens
+from qa.answers.model import Answer, Citation
+from qa.catalogue.dates import month_end
+from qa.catalogue.filters import matches_category
+from qa.catalogue.model import Entry
+from qa.question.intent import Intent, presenter_phrase
+from qa.question.periods import Period
+from qa.question.places import economies_in
+from qa.question.text import content_tokens, tokens
+from qa.search.retrieval import Retriever, Scored
 
 if TYPE_CHECKING:
     from qa.engine import Assistant

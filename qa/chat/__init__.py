@@ -1,0 +1,1 @@
+"""Conversations: follow-ups read against what was said, answered through the same pipeline."""
