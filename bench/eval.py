@@ -39,7 +39,6 @@ sys.path.insert(0, str(ROOT))
 from qa.answers.model import Answer  # noqa: E402
 from qa.catalogue.paragraphs import normalize_typography  # noqa: E402
 from qa.engine import Assistant  # noqa: E402
-from qa.question.intent import Intent  # noqa: E402
 from qa.question.text import content_tokens  # noqa: E402
 from qa.search.retrieval import Retriever  # noqa: E402
 
@@ -127,9 +126,8 @@ def run_product(assistant: Assistant, rows: list[dict]) -> Tally:
     for row in rows:
         gold = gold_ids(assistant, row)
         answer = assistant.answer(row["question"])
-        intent = assistant.analyse(row["question"])
-        qvec = assistant.retriever.query_vector(row["question"])
-        ranking = [s.entry.id for s in assistant.retriever.rank(row["question"], intent, qvec)]
+        query = assistant.read(row["question"])
+        ranking = [s.entry.id for s in assistant.retriever.rank(query)]
         if answer.abstained:
             ranking = []
         elif answer.kind == "fact" and answer.citations:
@@ -151,9 +149,9 @@ def run_baseline(assistant: Assistant, rows: list[dict], signal: Callable[[Retri
         scores = signal(retriever, row["question"])
         order = list(np.argsort(-scores, kind="stable"))
         ranking = [retriever.entries[i].id for i in order]
-        plain = Intent(kind="fact")
-        ranked = retriever.rank(row["question"], plain, retriever.query_vector(row["question"]), candidates=order[:1])
-        pick = choose_sentences(row["question"], ranked, retriever, limit=1)
+        plain = assistant.read(row["question"]).plain()
+        ranked = retriever.rank(plain, candidates=order[:1])
+        pick = choose_sentences(plain, ranked, retriever, limit=1)
         text = pick[0].text if pick else ""
         answer = Answer(
             row["question"], text, sentences=(Sentence(text, 1),), citations=(Citation(1, ranked[0].entry),)
@@ -209,12 +207,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", default=None)
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="answer with a setting changed (qa.settings)"
+    )
     args = parser.parse_args(argv)
     files = args.devset or ([DEVSET] if args.quick else [DEVSET, HELDOUT, BLIND])
 
     from qa.service import open_assistant
 
-    assistant = open_assistant(args.catalogue, args.index, None, on_status=lambda m: print(m, file=sys.stderr))
+    from qa.settings import DEFAULT
+
+    settings = DEFAULT.with_values(args.set)
+    assistant = open_assistant(
+        args.catalogue, args.index, None, on_status=lambda m: print(m, file=sys.stderr), settings=settings
+    )
     report: dict[str, list[dict[str, float | str | None]]] = {}
     for path in files:
         started = time.perf_counter()

@@ -7,22 +7,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from qa.question.glossary import expansions
-from qa.question.intent import Intent
-from qa.question.text import content_tokens
+from qa.question.query import Query
 from qa.search.bm25 import BM25
-from qa.search.retrieval import (
-    BOOST_ECONOMY,
-    BOOST_INSTITUTION,
-    BOOST_PERIOD,
-    W_DENSE_ENTRY,
-    W_DENSE_SENTENCE,
-    W_EXPANSION,
-    W_LEXICAL,
-    Retriever,
-    Scored,
-    zscore,
-)
+from qa.search.retrieval import Retriever, Scored, zscore
 
 
 def reference_bm25(bm25: BM25, query: Sequence[str], weights: Mapping[str, float] | None = None) -> np.ndarray:
@@ -39,24 +26,24 @@ def reference_bm25(bm25: BM25, query: Sequence[str], weights: Mapping[str, float
     return out
 
 
-def reference_boosts(r: Retriever, intent: Intent) -> np.ndarray:
+def reference_boosts(r: Retriever, intent: Query) -> np.ndarray:
+    w = r.settings
     boost = np.zeros(len(r.entries))
     for i, e in enumerate(r.entries):
         if intent.institutions and e.institution in intent.institutions:
-            boost[i] += BOOST_INSTITUTION
+            boost[i] += w.boost_institution
         if intent.economies and set(intent.economies) & r.mentions[i]:
-            boost[i] += BOOST_ECONOMY
+            boost[i] += w.boost_economy
         if intent.period and intent.period.contains(e.date):
-            boost[i] += BOOST_PERIOD
+            boost[i] += w.boost_period
     return boost
 
 
-def reference_rank(
-    r: Retriever, question: str, intent: Intent, qvec: np.ndarray | None = None, candidates: Sequence[int] | None = None
-) -> list[Scored]:
-    words = content_tokens(question)
-    extra = expansions(words)
-    lexical = reference_bm25(r.bm25, [*words, *extra], {t: W_EXPANSION for t in extra})
+def reference_rank(r: Retriever, query: Query, candidates: Sequence[int] | None = None) -> list[Scored]:
+    w = r.settings
+    qvec = query.vector
+    words, extra = list(query.content), list(query.expansions)
+    lexical = reference_bm25(r.bm25, [*words, *extra], {t: w.w_expansion for t in extra})
     n = len(r.entries)
     entry_dense = np.zeros(n)
     sentence_best = np.zeros(n)
@@ -72,10 +59,10 @@ def reference_rank(
             entry_dense[i] = sims[0]
             per_sentence[i] = np.asarray(sims[1:], dtype=np.float64)
             sentence_best[i] = float(sims[1:].max()) if len(sims) > 1 else float(sims[0])
-    fused = W_LEXICAL * zscore(lexical)
+    fused = w.w_lexical * zscore(lexical)
     if r.dense is not None and qvec is not None:
-        fused = fused + W_DENSE_ENTRY * zscore(entry_dense) + W_DENSE_SENTENCE * zscore(sentence_best)
-    fused = fused + reference_boosts(r, intent)
+        fused = fused + w.w_dense_entry * zscore(entry_dense) + w.w_dense_sentence * zscore(sentence_best)
+    fused = fused + reference_boosts(r, query)
     order = list(candidates) if candidates is not None else list(range(n))
     order.sort(key=lambda i: -fused[i])
     return [

@@ -34,9 +34,7 @@ from rank_reference import reference_bm25, reference_boosts, reference_rank  # n
 
 from qa.catalogue.load import load_catalogue  # noqa: E402
 from qa.catalogue.model import Catalogue  # noqa: E402
-from qa.question.glossary import expansions  # noqa: E402
-from qa.question.intent import analyse  # noqa: E402
-from qa.question.text import content_tokens  # noqa: E402
+from qa.question.query import Lexicon, read_query  # noqa: E402
 from qa.search.dense import MatrixDense, entry_texts  # noqa: E402
 from qa.search.retrieval import (  # noqa: E402
     Retriever,
@@ -116,8 +114,9 @@ def run(real: Catalogue, size: int, questions: list[str], dim: int, rng: np.rand
     retrievers = {"matrix": Retriever(catalogue, matrix), "found-256": Retriever(catalogue, found)}
     build = (time.perf_counter() - started) * 1000 / 2
     r = retrievers["matrix"]
-    intents = [analyse(q, catalogue, r.aliases) for q in questions]
+    lexicon = Lexicon.of(catalogue, r.aliases)
     qvecs = [v / np.linalg.norm(v) for v in rng.standard_normal((len(questions), dim), dtype=np.float32)]
+    queries = [read_query(q, lexicon).with_vector(v) for q, v in zip(questions, qvecs, strict=True)]
     print(f"\n{size:,} entries, {len(matrix.vectors):,} rows x {dim}; Retriever() {build:.0f} ms")
     print(
         "| index | old ms/q (median) | new ms/q (median) | new/old | new, limit=5 ms/q | limit/old | max |score diff| |"
@@ -125,15 +124,15 @@ def run(real: Catalogue, size: int, questions: list[str], dim: int, rng: np.rand
     print("|---|---|---|---|---|---|---|")
     for name, retriever in retrievers.items():
         old_t, new_t, top_t, diff = [], [], [], 0.0
-        reference_rank(retriever, questions[0], intents[0], qvecs[0])  # warm-up (BLAS threads, first touch), untimed
-        retriever.rank(questions[0], intents[0], qvecs[0])
-        for q, intent, qvec in zip(questions, intents, qvecs, strict=True):
+        reference_rank(retriever, queries[0])  # warm-up (BLAS threads, first touch), untimed
+        retriever.rank(queries[0])
+        for query in queries:
             t0 = time.perf_counter()
-            old = reference_rank(retriever, q, intent, qvec)
+            old = reference_rank(retriever, query)
             t1 = time.perf_counter()
-            new = retriever.rank(q, intent, qvec)
+            new = retriever.rank(query)
             t2 = time.perf_counter()
-            top = retriever.rank(q, intent, qvec, limit=5)  # what answering a fact question asks for
+            top = retriever.rank(query, limit=5)  # what answering a fact question asks for
             t3 = time.perf_counter()
             old_t.append(t1 - t0)
             new_t.append(t2 - t1)
@@ -142,18 +141,17 @@ def run(real: Catalogue, size: int, questions: list[str], dim: int, rng: np.rand
         o, n, t = (statistics.median(x) * 1000 for x in (old_t, new_t, top_t))
         print(f"| {name} | {o:.2f} | {n:.2f} | {n / o:.3f} | {t:.2f} | {t / o:.3f} | {diff:.1e} |")
     # Where the new time goes (averaged over the questions; same inputs as above).
-    q, intent, qvec = questions[0], intents[0], qvecs[0]
-    words = content_tokens(q)
-    query = [*words, *expansions(words)]
+    qvec = qvecs[0]
+    terms = [*queries[0].content, *queries[0].expansions]
     entries = r.entries
     floats = [0.5] * len(entries)
     empty = np.zeros(0)
     reps = max(1, 20_000 // max(1, size // 100))
     parts = {
-        "BM25 old": ms(lambda: reference_bm25(r.bm25, query), reps),
-        "BM25 new": ms(lambda: r.bm25.scores(query), reps),
-        "boosts old": ms(lambda: [reference_boosts(r, i) for i in intents[:5]], reps) / 5,
-        "boosts new": ms(lambda: [r._boosts(i) for i in intents[:5]], reps) / 5,
+        "BM25 old": ms(lambda: reference_bm25(r.bm25, terms), reps),
+        "BM25 new": ms(lambda: r.bm25.scores(terms), reps),
+        "boosts old": ms(lambda: [reference_boosts(r, i) for i in queries[:5]], reps) / 5,
+        "boosts new": ms(lambda: [r._boosts(i) for i in queries[:5]], reps) / 5,
         "matrix @ q": ms(lambda: matrix.similarities(qvec), reps),
         "found-256 search": ms(lambda: found.scores(qvec), reps),
         "n Scored objects": ms(lambda: [Scored(e, f, f, f, empty) for e, f in zip(entries, floats, strict=True)], reps),

@@ -1,4 +1,5 @@
-"""Behaviour snapshot: `bench/eval.py`'s full report and `ask --json` for every dev-set question.
+"""Behaviour snapshot: `bench/eval.py`'s full report, `ask --json` for every dev-set question, and a
+scripted `chat --json` (the fresh conversations, and five follow-ups after each of 60 dev questions).
 
 A refactoring that claims to change no behaviour must leave this snapshot identical, byte for byte,
 apart from the timing lines ("(12.3 s)") that eval.py prints.
@@ -8,7 +9,8 @@ apart from the timing lines ("(12.3 s)") that eval.py prints.
     .venv/bin/python bench/snapshot.py compare /tmp/before /tmp/after
 
 `ask --json` runs through the real CLI (Typer's CliRunner, in one process so the 189 questions take
-seconds, not minutes); the index is the default one for the bundled catalogue.
+seconds, not minutes); the chat runs as a subprocess with the script on stdin. The index is the default
+one for the bundled catalogue.
 """
 
 from __future__ import annotations
@@ -24,6 +26,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEVSET = ROOT / "bench" / "devset.jsonl"
+CONVERSATIONS = ROOT / "bench" / "fresh" / "conversations.jsonl"
+FOLLOW_UPS = ["who gave it?", "and in 2022?", "who else?", "the second one"]
+
+
+def chat_script() -> str:
+    lines: list[str] = []
+    for line in CONVERSATIONS.read_text(encoding="utf-8").splitlines():
+        lines += [*json.loads(line)["turns"], "/reset"]
+    for line in DEVSET.read_text(encoding="utf-8").splitlines()[:60]:
+        lines += [json.loads(line)["question"], *FOLLOW_UPS, "/reset"]
+    return "\n".join(lines) + "\n"
 TIMING = re.compile(r"^\(\d+(\.\d+)? s\)$")
 
 
@@ -48,12 +61,16 @@ def record(out: Path) -> None:
         result = runner.invoke(app, ["ask", "--json", row["question"]])
         answers.append(f"{row['id']}\t{result.exit_code}\t{result.stdout.strip()}")
     (out / "ask.jsonl").write_text("\n".join(answers) + "\n", encoding="utf-8")
+    chat = subprocess.run(
+        [sys.executable, "-m", "cli", "chat", "--json"], input=chat_script(), capture_output=True, text=True, cwd=ROOT
+    )
+    (out / "chat.jsonl").write_text(chat.stdout, encoding="utf-8")
     print(f"recorded {len(answers)} answers and the evaluation report in {out}")
 
 
 def compare(before: Path, after: Path) -> int:
     differ = 0
-    for name in ("eval.txt", "ask.jsonl"):
+    for name in ("eval.txt", "ask.jsonl", "chat.jsonl"):
         a = (before / name).read_text(encoding="utf-8").splitlines()
         b = (after / name).read_text(encoding="utf-8").splitlines()
         diff = list(difflib.unified_diff(a, b, f"before/{name}", f"after/{name}", lineterm="", n=0))

@@ -9,7 +9,7 @@ import typer
 from cli import options, render
 from cli.errors import handled
 from qa.catalogue.checks import check_catalogue
-from qa.catalogue.filters import Filters, filter_entries, find_entry
+from qa.catalogue.filters import Filter, find_entry, parse_dates
 from qa.catalogue.load import load_catalogue
 
 
@@ -26,9 +26,9 @@ def list_entries(
 
     Example: msme-qa list --institution ITC --since 2022
     """
-    filters = Filters.from_text(institution, category, since, until)
+    parse_dates(since, until)  # a bad date fails before the catalogue is read
     cat = load_catalogue(catalogue)
-    entries = filter_entries(cat, filters)
+    entries = Filter.from_options(cat, institution, category, since, until).apply(cat.entries)
     if json:
         render.print_json([e.to_json() for e in entries])
         return

@@ -278,9 +278,10 @@ class Chat:
         self.say(f"{verb} [{arg}] {entry.title}: {entry.link}", {"opened": opened, "n": int(arg), "link": entry.link})
 
     def list_entries(self, args: str) -> None:
-        from qa.catalogue.filters import Filters, filter_entries
+        from qa.catalogue.filters import Filter
 
-        entries = filter_entries(self.catalogue(), Filters.from_text(**parse_list_args(args)))
+        catalogue = self.catalogue()
+        entries = Filter.from_options(catalogue, **parse_list_args(args)).apply(catalogue.entries)
         if self.json:
             self.emit([e.to_json() for e in entries])
         elif not entries:
@@ -293,7 +294,7 @@ class Chat:
 
 
 def parse_list_args(args: str) -> dict[str, str]:
-    """`/list --institution ITC --since 2022` -> keyword arguments of Filters.from_text."""
+    """`/list --institution ITC --since 2022` -> keyword arguments of Filter.from_options."""
     from qa.errors import UsageError
 
     try:

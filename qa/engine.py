@@ -1,4 +1,9 @@
-"""The assistant: a question in, an :class:`~qa.answers.model.Answer` out, every word from the catalogue."""
+"""The pipeline: a question in, an :class:`~qa.answers.model.Answer` out, every word from the catalogue.
+
+The question is read once into a :class:`~qa.question.query.Query`; this module alone decides which kind
+of answer it gets (a list or count of entries, or a fact), and every kind goes through the same steps:
+retrieve (with the query's filters), decide whether to answer, choose sentences, compose.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +12,18 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.answers import lists as listing
-from qa.answers.facts import choose_sentences, lacks_asked_type
-from qa.answers.model import Answer, Citation, Sentence
+from qa.answers.abstain import abstain, should_abstain
+from qa.answers.facts import compose_fact, lacks_asked_type
+from qa.answers.lists import answer_list
+from qa.answers.model import Answer
 from qa.catalogue.model import Catalogue
 from qa.errors import UsageError
-from qa.question.intent import Intent, analyse
-from qa.question.places import economies_in
+from qa.question.query import Lexicon, Query, read_query
 from qa.search.dense import DenseIndex
-from qa.search.retrieval import Retriever, Scored
+from qa.search.retrieval import Retriever
+from qa.settings import DEFAULT, Settings
 
 MAX_QUESTION_CHARS = 2000  # beyond this a "question" is pasted text; the head carries the question
-
-# Abstention, calibrated on the dev set (bench/eval.py): out-of-scope questions against in-scope
-# paraphrases, counting a false abstention as bad as a false answer.
-ABSTAIN_FLOOR = 0.30  # below this cosine to every entry text, nothing in the catalogue is about it
-ABSTAIN_UNKNOWN_NAME = 0.45  # a name the catalogue never uses ("MC13") and no close entry: abstain
-ABSTAIN_LOOK = 5  # the best entries whose closeness counts for both floors
-
-NOTHING = "Nothing in the catalogue answers that."
 
 
 def clean_question(question: str) -> str:
@@ -44,53 +42,33 @@ class Assistant:
 
     catalogue: Catalogue
     retriever: Retriever
+    lexicon: Lexicon
+    settings: Settings = DEFAULT
 
     @classmethod
-    def build(cls, catalogue: Catalogue, dense: DenseIndex | None) -> Assistant:
-        return cls(catalogue, Retriever(catalogue, dense))
+    def build(cls, catalogue: Catalogue, dense: DenseIndex | None, settings: Settings = DEFAULT) -> Assistant:
+        retriever = Retriever(catalogue, dense, settings)
+        return cls(catalogue, retriever, Lexicon.of(catalogue, retriever.aliases), settings)
 
-    def analyse(self, question: str) -> Intent:
-        return analyse(question, self.catalogue, self.retriever.aliases)
+    def read(self, question: str) -> Query:
+        """The question, cleaned and read once, with its encoded vector."""
+        query = read_query(clean_question(question), self.lexicon)
+        return query.with_vector(self.retriever.query_vector(query.text))
 
-    def answer(self, question: str, *, top_k: int = 5, intent: Intent | None = None) -> Answer:
-        question = clean_question(question)
-        intent = intent or self.analyse(question)
-        if intent.kind in ("list", "count"):
-            listed = listing.answer_list(self, question, intent)
+    def answer(self, question: str | Query, *, top_k: int = 5) -> Answer:
+        """Route the query: a list or count question gets the complete set of entries, anything else a fact."""
+        query = question if isinstance(question, Query) else self.read(question)
+        if query.kind in ("list", "count"):
+            listed = answer_list(query, self.retriever, self.settings)
             if listed is not None:
                 return listed
-        return self.answer_fact(question, intent, top_k=top_k)
+        return self.answer_fact(query, top_k=top_k)
 
-    def answer_fact(self, question: str, intent: Intent, *, top_k: int = 5) -> Answer:
-        qvec = self.retriever.query_vector(question)
-        ranked = self.retriever.rank(question, intent, qvec, limit=max(1, top_k))
-        if not ranked or self.should_abstain(question, ranked):
-            return abstain(question)
-        if lacks_asked_type(question, ranked, self.retriever):
-            return abstain(question)
-        return compose_fact(question, ranked, self.retriever)
-
-    def should_abstain(self, question: str, ranked: Sequence[Scored]) -> bool:
-        """True when the best entry does not answer: nothing close in meaning, or about someone else."""
-        best = ranked[0]
-        closest = max(s.dense for s in ranked[:ABSTAIN_LOOK])  # the floor is about the catalogue, not one entry
-        if closest < ABSTAIN_FLOOR:
-            return True
-        named = economies_in(question)
-        if named and not named & self.retriever.mentions_text[self.retriever.index_of[best.entry.id]]:
-            return True  # "the EU's threshold" is not answered by Australia's
-        return closest < ABSTAIN_UNKNOWN_NAME and bool(self.retriever.unknown_names(question))
-
-
-def compose_fact(question: str, ranked: Sequence[Scored], retriever: Retriever) -> Answer:
-    """A fact answer from ranked entries: chosen sentences, each with its entry's citation number."""
-    picks = choose_sentences(question, list(ranked), retriever)
-    numbers: dict[int, int] = {}
-    sentences = [Sentence(p.text, numbers.setdefault(p.rank, len(numbers) + 1)) for p in picks]
-    citations = tuple(Citation(n, ranked[rank].entry, ranked[rank].dense) for rank, n in numbers.items())
-    text = " ".join(f"{s.text} [{s.citation}]" for s in sentences)
-    return Answer(question, text, sentences=tuple(sentences), citations=citations, kind="fact")
-
-
-def abstain(question: str) -> Answer:
-    return Answer(question, NOTHING, abstained=True, kind="abstain")
+    def answer_fact(self, query: Query, *, top_k: int = 5, candidates: Sequence[int] | None = None) -> Answer:
+        """Retrieve (among ``candidates``, if given), decide whether to answer, choose sentences, compose."""
+        ranked = self.retriever.rank(query, candidates, limit=max(1, top_k))
+        if not ranked or should_abstain(query, ranked, self.retriever, self.settings):
+            return abstain(query.text)
+        if lacks_asked_type(query, ranked, self.retriever):
+            return abstain(query.text)
+        return compose_fact(query, ranked, self.retriever, self.settings)

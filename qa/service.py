@@ -19,6 +19,7 @@ import numpy as np
 from qa.catalogue.load import load_catalogue, resolve_catalogue
 from qa.catalogue.model import Catalogue
 from qa.search.dense import MatrixDense, entry_texts
+from qa.settings import DEFAULT, Settings
 
 if TYPE_CHECKING:
     from qa.engine import Assistant
@@ -125,10 +126,14 @@ def open_assistant(
     model: str | None = None,
     *,
     on_status: Status | None = None,
+    settings: Settings = DEFAULT,
 ) -> Assistant:
-    """Load catalogue and index, updating the index first if it does not match (saying so)."""
+    """Load catalogue and index, updating the index first if it does not match (saying so).
+
+    With a model other than the one ``settings`` were calibrated for, says so: the cosine thresholds
+    (``qa.settings.MODEL_DEPENDENT``) mean something else under another model.
+    """
     from embeddings import IndexCorrupt, IndexLocked, IndexMismatch, IndexMissing, ModelNotFound, open_index
-    from qa.engine import Assistant  # here, not at the top: `rebuild` needs none of the answering code
 
     say = on_status or (lambda _message: None)
     cat = load_catalogue(catalogue)
@@ -139,7 +144,7 @@ def open_assistant(
     try:
         loaded = open_index(index_dir, model)
         if _matches(loaded, docs):
-            return Assistant.build(cat, dense_from_index(loaded))
+            return _assistant(cat, loaded, settings, say)
         say("the catalogue changed since the index was built; updating the index")
     except (ModelNotFound, IndexLocked):
         raise
@@ -151,7 +156,18 @@ def open_assistant(
         say(f"the index does not match ({exc.problem}); building the index again")
     report = rebuild(cat, index_dir, model)
     say(f"index updated: {report.added} added, {report.changed} changed, {report.removed} removed")
-    return Assistant.build(cat, dense_from_index(open_index(index_dir, model)))
+    return _assistant(cat, open_index(index_dir, model), settings, say)
+
+
+def _assistant(cat: Catalogue, loaded: Any, settings: Settings, say: Status) -> Assistant:
+    from qa.engine import Assistant
+
+    if loaded.model_id != settings.calibrated_for:
+        say(
+            f"the answer thresholds were calibrated for {settings.calibrated_for}, not {loaded.model_id}; "
+            "expect more or fewer refusals (see the README, 'Settings')"
+        )
+    return Assistant.build(cat, dense_from_index(loaded), settings)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from qa.answers.facts import _money, _quantities, _shares
 from qa.catalogue.load import load_catalogue
 from qa.question.glossary import _GROUPS, expansions
 from qa.question.intent import find_categories
+from qa.question.query import Lexicon
 from qa.question.text import content_tokens, tokens
 from qa.search.bm25 import BM25
 
@@ -76,9 +77,9 @@ def test_bm25_weights_scale_a_term():
 
 def test_a_category_named_apart_from_its_sub_section_counts_once_each():
     catalogue = load_catalogue()
-    both = find_categories("Which talks are in Digital, including standards to digitalize trade?", catalogue)
+    both = find_categories("Which talks are in Digital, including standards to digitalize trade?", Lexicon.of(catalogue).categories)
     assert "Digital" in both and any(name.lower() == "standards to digitalize trade" for name in both)
-    only_sub = find_categories("Which talks are in standards to digitalize trade?", catalogue)
+    only_sub = find_categories("Which talks are in standards to digitalize trade?", Lexicon.of(catalogue).categories)
     assert [name.lower() for name in only_sub] == ["standards to digitalize trade"]
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import json
 import random
 import sys
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
 import pytest
 
-from qa.question.intent import Intent
+from qa.engine import clean_question
 from qa.question.periods import Period
+from qa.question.query import Lexicon, Query, read_query
 from qa.search.bm25 import BM25
 from qa.search.dense import MatrixDense, entry_texts
 from qa.search.retrieval import Retriever, Scored
@@ -36,6 +38,14 @@ def assert_same(got: list[Scored], want: list[Scored], what: str) -> None:
         assert abs(g.lexical - w.lexical) <= TOL, (what, g.entry.id, g.lexical, w.lexical)
         assert g.sentence_dense.dtype == w.sentence_dense.dtype and g.sentence_dense.shape == w.sentence_dense.shape
         assert np.allclose(g.sentence_dense, w.sentence_dense, rtol=0, atol=TOL), (what, g.entry.id)
+
+
+def read(catalogue, question: str, qvec: np.ndarray | None = None, **fields) -> Query:
+    """The question read as the engine reads it; ``fields`` replace what it named (a plain query then)."""
+    query = read_query(clean_question(question), Lexicon.of(catalogue))
+    if fields:
+        query = replace(query.plain(), **fields)
+    return query.with_vector(qvec)
 
 
 def bench_questions() -> list[str]:
@@ -83,19 +93,15 @@ def test_rank_matches_the_reference_on_every_bench_question(assistant) -> None:
     questions = bench_questions()
     assert len(questions) >= 250
     for k, question in enumerate(questions):
-        intent = assistant.analyse(question)
-        qvec = r.query_vector(question)
-        assert_same(r.rank(question, intent, qvec), reference_rank(r, question, intent, qvec), question)
-        assert_same(r.rank(question, intent), reference_rank(r, question, intent), f"no vector: {question}")
-        plain = Intent(kind="fact")
-        assert_same(r.rank(question, plain, qvec), reference_rank(r, question, plain, qvec), f"plain: {question}")
+        query = read(assistant.catalogue, question, r.query_vector(question))
+        assert_same(r.rank(query), reference_rank(r, query), question)
+        bare = query.with_vector(None)
+        assert_same(r.rank(bare), reference_rank(r, bare), f"no vector: {question}")
+        plain = query.plain()
+        assert_same(r.rank(plain), reference_rank(r, plain), f"plain: {question}")
         candidates = list(range(n))[k % 5 :: 3][::-1] + [k % n, -1 - k % 3]  # any order, repeats, from the end
-        assert_same(
-            r.rank(question, intent, qvec, candidates=candidates),
-            reference_rank(r, question, intent, qvec, candidates),
-            f"candidates: {question}",
-        )
-        assert r.rank(question, intent, qvec, candidates=[]) == []
+        assert_same(r.rank(query, candidates=candidates), reference_rank(r, query, candidates), f"candidates: {question}")
+        assert r.rank(query, candidates=[]) == []
 
 
 class DictOnlyDense:
@@ -123,11 +129,10 @@ def test_rank_through_a_dense_index_that_returns_a_dict(assistant) -> None:
     r = Retriever(assistant.catalogue, DictOnlyDense(inner, keep=10, empty=empty))
     assert r._rows is None
     for question in bench_questions()[::7]:
-        intent = assistant.analyse(question)
-        qvec = r.query_vector(question)
-        assert_same(r.rank(question, intent, qvec), reference_rank(r, question, intent, qvec), question)
+        query = read(assistant.catalogue, question, r.query_vector(question))
+        assert_same(r.rank(query), reference_rank(r, query), question)
         few = [5, 3, 3, 1, -1, -len(r.entries) + 3]  # the last one is position 3 again
-        assert_same(r.rank(question, intent, qvec, few), reference_rank(r, question, intent, qvec, few), question)
+        assert_same(r.rank(query, few), reference_rank(r, query, few), question)
 
 
 def test_rank_with_a_matrix_that_misses_entries_and_sentences(catalogue) -> None:
@@ -148,18 +153,13 @@ def test_rank_with_a_matrix_that_misses_entries_and_sentences(catalogue) -> None
     r = Retriever(catalogue, dense)
     assert r._rows is not None
     for question in bench_questions()[::11]:
-        intent = Intent(kind="fact", economies=("Canada",))
-        qvec = rng.normal(size=16).astype(np.float32)
-        assert_same(r.rank(question, intent, qvec), reference_rank(r, question, intent, qvec), question)
+        query = read(catalogue, question, rng.normal(size=16).astype(np.float32), economies=("Canada",))
+        assert_same(r.rank(query), reference_rank(r, query), question)
         few = [7, 0, 4, 4, -2]
-        assert_same(r.rank(question, intent, qvec, few), reference_rank(r, question, intent, qvec, few), question)
+        assert_same(r.rank(query, few), reference_rank(r, query, few), question)
     empty = Retriever(catalogue, MatrixDense(np.zeros((0, 16), np.float32), [], lambda t: np.zeros((len(t), 16))))
-    qvec = np.ones(16, dtype=np.float32)
-    assert_same(
-        empty.rank("tariffs", Intent(kind="fact"), qvec),
-        reference_rank(empty, "tariffs", Intent(kind="fact"), qvec),
-        "empty",
-    )
+    tariffs = read(catalogue, "tariffs", np.ones(16, dtype=np.float32), kind="fact")
+    assert_same(empty.rank(tariffs), reference_rank(empty, tariffs), "empty")
 
 
 class LooserPeriod(Period):
@@ -180,12 +180,12 @@ def test_boosts_match_the_reference_for_periods_institutions_and_economies(assis
     economies = sorted(set().union(*r.mentions))
     assert economies, "the catalogue names some economies"
     cases = [
-        Intent(kind="fact"),
-        Intent(kind="fact", institutions=(institutions[0], institutions[0], "Nobody"), economies=("Atlantis",)),
-        Intent(kind="list", institutions=tuple(institutions[::3]), economies=tuple(economies)),
+        Query(""),
+        Query("", institutions=(institutions[0], institutions[0], "Nobody"), economies=("Atlantis",)),
+        Query("", kind="list", institutions=tuple(institutions[::3]), economies=tuple(economies)),
     ]
     cases += [
-        Intent(kind="fact", period=p, institutions=(institutions[k % 7],), economies=(economies[k % len(economies)],))
+        Query("", period=p, institutions=(institutions[k % 7],), economies=(economies[k % len(economies)],))
         for k, p in enumerate(periods)
     ]
     for intent in cases:
@@ -196,14 +196,9 @@ def test_boosts_match_the_reference_for_periods_institutions_and_economies(assis
 def test_a_limited_ranking_is_the_head_of_the_full_one(assistant) -> None:
     r = assistant.retriever
     for question in bench_questions()[::7]:
-        intent = assistant.analyse(question)
-        qvec = r.query_vector(question)
-        full = r.rank(question, intent, qvec)
+        query = read(assistant.catalogue, question, r.query_vector(question))
+        full = r.rank(query)
         for k in (0, 1, 5, len(full) + 3):
-            assert_same(r.rank(question, intent, qvec, limit=k), full[:k], f"{question} limit={k}")
+            assert_same(r.rank(query, limit=k), full[:k], f"{question} limit={k}")
         some = list(range(0, len(full), 3))
-        assert_same(
-            r.rank(question, intent, qvec, candidates=some, limit=4),
-            r.rank(question, intent, qvec, candidates=some)[:4],
-            f"{question} candidates",
-        )
+        assert_same(r.rank(query, candidates=some, limit=4), r.rank(query, candidates=some)[:4], f"{question} candidates")

@@ -12,49 +12,26 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from qa.question.glossary import expansions
-from qa.question.intent import FORUM
+from qa.answers.model import Answer, Citation, Sentence
 from qa.question.places import economies_in
+from qa.question.query import Query
 from qa.question.text import content_tokens, tokens
 from qa.search.retrieval import Retriever, Scored
-
-MAX_SENTENCES = 3
-KEEP_WITHIN = 0.5  # a further sentence must score this close to the best one
-SECOND_ENTRY_WITHIN = 0.25  # another entry contributes only if it ranks this close to the best
-NEAR_DUPLICATE = 0.8  # token Jaccard
-W_FOCUS = 1.0
-W_SYNONYM = 0.25  # a thesaurus word (qa.question.glossary) found in the sentence, against one the question used
+from qa.settings import DEFAULT, Settings
 
 _WHEN = re.compile(
     r"\b(?:19|20)\d{2}\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b",
     re.IGNORECASE,
 )
-_ASKS_NUMBER = re.compile(
-    r"\bhow (?:many|much|large|big|long|often|fast|quick)\b"
-    r"|\bwhat (?:\w+ )?(?:share|percentage|proportion|number|amount|value|rate|cost|price|fees?|threshold)\b"
-    r"|\bwhat (?:are|is|were|was) the (?:\w+ )?(?:fees?|costs?|price|rates?)\b",
-    re.IGNORECASE,
-)
-_ASKS_DATE = re.compile(
-    r"\s*(?:since |until |by )?when\b|\s*(?:in )?(?:what|which) (?:year|month|date)\b", re.IGNORECASE
-)
-_ASKS_PLACES = re.compile(
-    r"\b(?:which|what) (?:countries|economies|members|places|nations|governments)\b", re.IGNORECASE
-)
-_ASKS_EXPANSION = re.compile(r"\bstands? for\b|\bacronym\b|\babbreviat", re.IGNORECASE)
-_ASKS_WHO = re.compile(r"^\s*(?:who|by whom)\b", re.IGNORECASE)
 _PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+(?:,| of| from| an?\b| the\b| co-founder| joined| presented)")
-_ACRONYM = re.compile(r"\b([A-Z][A-Z0-9&/]{1,})\b")
-_ORDINALS = ("first", "second", "third", "fourth", "fifth", "final", "last")
 _ORDINAL_START = re.compile(
     r"^(?:the\s+)?(?P<o>first|second|third|fourth|fifth|final|last)(?:ly)?\b|^(?P<f>finally|lastly)\b", re.IGNORECASE
 )
 # "TLIP is a suite of digital solutions around three components." announces what follows.
 _ANNOUNCES = re.compile(r"\b(?:two|three|four|five|six|several|following)\b[^.]*[.:]$", re.IGNORECASE)
-MAX_WITH_ENUMERATION = 6
 
 
 @dataclass(frozen=True)
@@ -65,17 +42,17 @@ class Pick:
     score: float
 
 
-def answer_type_bonus(question: str, sentence: str) -> float:
+def answer_type_bonus(query: Query, sentence: str, settings: Settings = DEFAULT) -> float:
     """A small lift for sentences holding what the question's form asks for."""
     bonus = 0.0
-    asked = _asked(question)
-    if asked and asked[1](sentence):
-        bonus += 0.15
-    if _ASKS_EXPANSION.search(question) and any(f"({a})" in sentence for a in _ACRONYM.findall(question)):
-        bonus += 0.3
+    holds = _HOLDS.get(query.asked or "")
+    if holds and holds(sentence):
+        bonus += settings.bonus_asked_type
+    if any(f"({a})" in sentence for a in query.acronyms):
+        bonus += settings.bonus_expansion
     start = _ORDINAL_START.match(sentence)
-    if start and start.group("o") and re.search(rf"\b{start.group('o').lower()}\b", question, re.IGNORECASE):
-        bonus += 0.3  # "What was the first option?" -> "The first was ..."
+    if start and start.group("o") and start.group("o").lower() in query.ordinals:
+        bonus += settings.bonus_ordinal  # "What was the first option?" -> "The first was ..."
     return bonus
 
 
@@ -95,8 +72,8 @@ def _quantities(sentence: str) -> bool:
     return any(not _REFERENCE.search(text) for text in before)
 
 
-# Kinds of quantity a question can ask for; a passage answers only with that kind.
-_ASKS_SHARE = re.compile(
+# Kinds of quantity a passage can hold.
+_SHARE = re.compile(
     r"\bwhat (?:\w+ )?(?:share|percentage|proportion|fraction|rate)\b|\bwhat per ?cent\b|\bhow much (?:more|less)\b",
     re.IGNORECASE,
 )
@@ -123,15 +100,6 @@ def _money(sentence: str) -> bool:
     return _quantities(sentence) and bool(_MONEY.search(sentence)) or bool(_FREE.search(sentence))
 
 
-def _quantity_test(question: str) -> Callable[[str], bool] | None:
-    """What a passage must hold to answer a quantity question: a share, a sum of money, or any quantity."""
-    if _ASKS_SHARE.search(question):
-        return _shares
-    if _ASKS_NUMBER.search(question):
-        return _money if _ASKS_MONEY.search(question) else _quantities
-    return None
-
-
 def _dates(sentence: str) -> bool:
     return bool(_WHEN.search(sentence))
 
@@ -140,21 +108,18 @@ def _person(sentence: str) -> bool:
     return bool(_PERSON.search(sentence))
 
 
-def _asked(question: str) -> tuple[str, Callable[[str], object]] | None:
-    """What the question's form asks for ("places", "quantity", "date", "who") and the test of a sentence
-    that holds it; None for other questions."""
-    if _ASKS_PLACES.search(question):
-        return "places", economies_in
-    if quantity := _quantity_test(question):
-        return "quantity", quantity
-    if _ASKS_DATE.match(question):
-        return "date", _dates
-    if _ASKS_WHO.match(question):
-        return "who", _person
-    return None
+# The test of a sentence that holds what Query.asked names.
+_HOLDS: dict[str, Callable[[str], object]] = {
+    "places": economies_in,
+    "share": _shares,
+    "money": _money,
+    "quantity": _quantities,
+    "date": _dates,
+    "who": _person,
+}
 
 
-def lacks_asked_type(question: str, ranked: list[Scored], retriever: Retriever) -> bool:
+def lacks_asked_type(query: Query, ranked: Sequence[Scored], retriever: Retriever) -> bool:
     """True when the question asks for places, a quantity, a date or a who, and no passage of the best two
     entries gives one about the question's subject.
 
@@ -165,16 +130,19 @@ def lacks_asked_type(question: str, ranked: list[Scored], retriever: Retriever) 
     Nearly every passage names someone, so a "who" passage must share two such words ("Who chairs the
     Group?" is not answered by a passage that only mentions the Group).
     """
-    asked = _asked(question)
-    if asked is None:
+    if query.asked is None:
         return False
-    kind, holds = asked
+    holds: Callable[[str], object] = _HOLDS[query.asked]
     needed = 1
-    if kind == "who":  # the name may be the presenter's, cited, not in the passage
+    if query.asked == "who":  # the name may be the presenter's, cited, not in the passage
         holds, needed = bool, 2
-    words = content_tokens(FORUM.sub(" ", question))  # "the WTO Informal Working Group" is where, not what
+    # The subject leaves out the forum: "the WTO Informal Working Group" is where, not what.
     idf = retriever.bm25.idf
-    subject = {t for t in (*words, *expansions(words)) if idf.get(t, _HALF + 1) > _HALF and not _DATE_WORD.match(t)}
+    subject = {
+        t
+        for t in (*query.subject, *query.subject_expansions)
+        if idf.get(t, _HALF + 1) > _HALF and not _DATE_WORD.match(t)
+    }
     for scored in ranked[:2]:
         i = retriever.index_of[scored.entry.id]
         if holds is _dates and subject & set(tokens(f"{scored.entry.title} {scored.entry.institution}")):
@@ -204,19 +172,19 @@ _DATE_WORD = re.compile(
 
 
 def choose_sentences(
-    question: str, ranked: list[Scored], retriever: Retriever, limit: int = MAX_SENTENCES
+    query: Query, ranked: Sequence[Scored], retriever: Retriever, settings: Settings = DEFAULT, limit: int | None = None
 ) -> list[Pick]:
     """Up to ``limit`` sentences, in summary order, from the best entry (and a close second)."""
     if not ranked:
         return []
-    words = content_tokens(question)
-    q = set(words)
-    synonyms = expansions(words)
+    limit = settings.max_sentences if limit is None else limit
+    q = set(query.content)
+    synonyms = list(query.expansions)
     idf = retriever.bm25.idf
     rare = max(idf.values(), default=1.0)
     candidates: list[Pick] = []
     for rank, scored in enumerate(ranked[:2]):
-        if rank and scored.score < ranked[0].score - SECOND_ENTRY_WITHIN:
+        if rank and scored.score < ranked[0].score - settings.second_entry_within:
             break
         i = retriever.index_of[scored.entry.id]
         # Focus words point at a sentence; the entry's own name and the date only pointed at the entry.
@@ -227,26 +195,27 @@ def choose_sentences(
             dense = float(scored.sentence_dense[j]) if j < len(scored.sentence_dense) else 0.0
             sentence = set(retriever.sentence_tokens[i][j])
             lexical = _overlap(focus, sentence, idf, rare, of=q)
-            lexical += W_SYNONYM * _overlap(synonyms - focus, sentence, idf, rare, of=q)
+            lexical += settings.w_synonym * _overlap(set(synonyms) - focus, sentence, idf, rare, of=q)
             # With nothing but the entry's own name to go on ("What did WIPO present?"), the opening
             # sentence, which says what the talk was, is the answer.
-            opening = 0.1 if j == 0 and not focus else 0.0
-            score = dense + W_FOCUS * lexical + answer_type_bonus(question, text) + opening - 0.05 * rank
+            opening = settings.bonus_opening if j == 0 and not focus else 0.0
+            bonus = answer_type_bonus(query, text, settings) + opening - settings.penalty_second_entry * rank
+            score = dense + settings.w_focus * lexical + bonus
             candidates.append(Pick(rank, j, text, score))
     candidates.sort(key=lambda p: -p.score)
     best = candidates[0]
     chosen = [best]
     for pick in candidates[1:]:
-        if len(chosen) >= limit or pick.score < best.score - KEEP_WITHIN:
+        if len(chosen) >= limit or pick.score < best.score - settings.keep_within:
             break
-        if any(_jaccard(pick.text, c.text) > NEAR_DUPLICATE for c in chosen):
+        if any(_jaccard(pick.text, c.text) > settings.near_duplicate for c in chosen):
             continue
         chosen.append(pick)
     chosen.sort(key=lambda p: (p.rank, p.index))
-    return _with_enumerations(chosen, retriever, ranked)
+    return _with_enumerations(chosen, retriever, ranked, settings.max_with_enumeration)
 
 
-def _with_enumerations(chosen: list[Pick], retriever: Retriever, ranked: list[Scored]) -> list[Pick]:
+def _with_enumerations(chosen: list[Pick], retriever: Retriever, ranked: Sequence[Scored], most: int) -> list[Pick]:
     """A sentence that announces a list ("... around three components.") brings the items that follow it."""
     out: list[Pick] = []
     for pick in chosen:
@@ -257,7 +226,7 @@ def _with_enumerations(chosen: list[Pick], retriever: Retriever, ranked: list[Sc
             continue
         sentences = retriever.sentences[retriever.index_of[ranked[pick.rank].entry.id]]
         for j in range(pick.index + 1, len(sentences)):
-            if not _ORDINAL_START.match(sentences[j]) or len(out) >= MAX_WITH_ENUMERATION:
+            if not _ORDINAL_START.match(sentences[j]) or len(out) >= most:
                 break
             item = next((c for c in chosen if c.rank == pick.rank and c.index == j), None)
             out.append(item or Pick(pick.rank, j, sentences[j], pick.score))
@@ -270,9 +239,20 @@ def _jaccard(a: str, b: str) -> float:
     return len(ta & tb) / max(1, len(ta | tb))
 
 
-def coverage(question: str, scored: Scored, retriever: Retriever) -> float:
-    """Share of the question's IDF mass found anywhere in the entry (title, institution, summary)."""
+def coverage(words: Sequence[str], scored: Scored, retriever: Retriever) -> float:
+    """Share of the IDF mass of ``words`` (content tokens) found anywhere in the entry (title, institution,
+    summary)."""
     i = retriever.index_of[scored.entry.id]
     idf = retriever.bm25.idf
     rare = max(idf.values(), default=1.0)
-    return _overlap(set(content_tokens(question)), set(retriever.bm25.tf[i]), idf, rare)
+    return _overlap(set(words), set(retriever.bm25.tf[i]), idf, rare)
+
+
+def compose_fact(query: Query, ranked: Sequence[Scored], retriever: Retriever, settings: Settings = DEFAULT) -> Answer:
+    """A fact answer from ranked entries: chosen sentences, each with its entry's citation number."""
+    picks = choose_sentences(query, ranked, retriever, settings)
+    numbers: dict[int, int] = {}
+    sentences = [Sentence(p.text, numbers.setdefault(p.rank, len(numbers) + 1)) for p in picks]
+    citations = tuple(Citation(n, ranked[rank].entry, ranked[rank].dense) for rank, n in numbers.items())
+    text = " ".join(f"{s.text} [{s.citation}]" for s in sentences)
+    return Answer(query.text, text, sentences=tuple(sentences), citations=citations, kind="fact")

@@ -1,9 +1,9 @@
-"""Filtering the catalogue for `list`, `/list` and list questions."""
+"""Filtering the catalogue: one :class:`Filter` for `list`, `/list`, list questions and follow-ups."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from qa.catalogue.dates import parse_bound
@@ -14,51 +14,66 @@ from qa.errors import UsageError
 
 
 @dataclass(frozen=True)
-class Filters:
-    institution: str | None = None
-    category: str | None = None
-    since: date | None = None
-    until: date | None = None
+class Filter:
+    """Which entries to keep, as data: one type for `list`, `/list`, list questions and follow-ups.
+
+    Every condition set must hold. ``institutions`` is None for "any presenter"; an empty tuple keeps
+    nothing (a name that matched no institution).
+    """
+
+    start: date | None = None
+    end: date | None = None
+    institutions: tuple[str, ...] | None = None
+    types: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # category or sub-section names, or parts of them
+    exclude: frozenset[str] = field(default_factory=frozenset)  # entry ids left out ("who else?")
 
     @classmethod
-    def from_text(
+    def from_options(
         cls,
+        catalogue: Catalogue,
         institution: str | None = None,
         category: str | None = None,
         since: str | None = None,
         until: str | None = None,
-    ) -> Filters:
-        """Filters from command-line text; UsageError (exit 2) for a date that cannot be read."""
-        try:
-            lo = parse_bound(since, end=False) if since else None
-            hi = parse_bound(until, end=True) if until else None
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-        return cls(institution or None, category or None, lo, hi)
+    ) -> Filter:
+        """A filter from command-line text; UsageError (exit 2) for a date that cannot be read."""
+        lo, hi = parse_dates(since, until)
+        institutions = None
+        if institution:
+            institutions = tuple(match_institution(institution, institution_aliases(catalogue.entries)))
+        return cls(lo, hi, institutions, categories=(category,) if category else ())
+
+    def passes(self, entry: Entry) -> bool:
+        if entry.id in self.exclude:
+            return False
+        if self.start and entry.date < self.start or self.end and entry.date > self.end:
+            return False
+        if self.institutions is not None and entry.institution not in self.institutions:
+            return False
+        if self.types and entry.institution_type not in self.types:
+            return False
+        return not self.categories or any(matches_category(entry, c) for c in self.categories)
+
+    def apply(self, entries: Iterable[Entry]) -> list[Entry]:
+        """The entries that pass, in date order (document order within a day)."""
+        return sorted((e for e in entries if self.passes(e)), key=lambda e: e.date)
+
+
+def parse_dates(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """``--since``/``--until`` text as dates; UsageError (exit 2) for a date that cannot be read."""
+    try:
+        lo = parse_bound(since, end=False) if since else None
+        hi = parse_bound(until, end=True) if until else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return lo, hi
 
 
 def matches_category(entry: Entry, category: str) -> bool:
     """Category or sub-section, ignoring case, hyphens and spaces; a part of the name is enough."""
     key = heading_key(category)
     return any(key in heading_key(name) for name in (entry.category, entry.subcategory or ""))
-
-
-def filter_entries(catalogue: Catalogue, filters: Filters) -> list[Entry]:
-    """The entries that pass every filter, in date order (document order within a day)."""
-    entries: Iterable[Entry] = catalogue.entries
-    if filters.institution:
-        wanted = set(match_institution(filters.institution, institution_aliases(catalogue.entries)))
-        entries = [e for e in entries if e.institution in wanted]
-    if filters.category:
-        category = filters.category
-        entries = [e for e in entries if matches_category(e, category)]
-    if filters.since:
-        since = filters.since
-        entries = [e for e in entries if e.date >= since]
-    if filters.until:
-        until = filters.until
-        entries = [e for e in entries if e.date <= until]
-    return sorted(entries, key=lambda e: e.date)
 
 
 def find_entry(catalogue: Catalogue, entry_id: str) -> Entry:

@@ -55,8 +55,8 @@ from qa.chat.followups import LEAD, LINK, MORE, ORDINAL, OTHER, PLURAL, WH, WHO,
 from qa.chat.rewrite import carry, name_picked, nth, stand_in, swap_in
 from qa.engine import Assistant, clean_question
 from qa.errors import UsageError
-from qa.question.intent import Intent
 from qa.question.periods import find_period
+from qa.question.query import Query
 from qa.search.retrieval import Retriever
 
 
@@ -70,6 +70,7 @@ class Reading:
     restrict: bool = False  # a follow-up names a new institution or period: answer from its entries only
     picked: bool = False  # an ordinal chose the entry: it becomes the focus
     exclude: tuple[Entry, ...] = ()  # "who else ...?": not these
+    query: Query | None = None  # the question read, when reading it was needed to decide
 
 
 @dataclass
@@ -77,7 +78,7 @@ class Topic:
     """The last question answered from the catalogue: what follow-ups refer back to."""
 
     question: str  # as answered (rewritten when it was a follow-up)
-    intent: Intent
+    query: Query
     subject: str  # its topic words as written ("de minimis threshold"), names and question words removed
     answer: Answer
 
@@ -120,14 +121,17 @@ class Conversation:
         elif reading.act == "pick":
             answer = replies.pick(asst, question, reading.targets)
         else:
-            answer = self._answer(asst, reading)
+            query = reading.query or asst.read(reading.question)
+            answer = self._answer(asst, reading, query)
             if reading.question != answer.question or reading.act == "follow":
                 read_as = reading.question
                 if reading.exclude:  # "Who else?": the question is the old one; say what is left out
                     n = len(reading.exclude)
                     read_as += f" (leaving out the {n if n > 1 else 'one'} already given)"
                 answer = replace(answer, question=clean_question(question), notes=(f"read as: {read_as}",))
-        self._remember(asst, reading, answer)
+            self._remember(asst, reading, answer, query)
+            return answer
+        self._remember(asst, reading, answer, None)
         return answer
 
     def more(self) -> Answer:
@@ -215,43 +219,41 @@ class Conversation:
         return Reading("follow", rewritten, targets)
 
     def _follow(self, asst: Assistant, rewritten: str, referents: tuple[Entry, ...]) -> Reading:
-        return Reading("follow", rewritten, referents, restrict=self._scope(asst.analyse(rewritten)) is not None)
+        query = asst.read(rewritten)
+        return Reading("follow", rewritten, referents, restrict=self._scope(query) is not None, query=query)
 
-    def _scope(self, intent: Intent) -> Intent | None:
-        """What a follow-up names anew (institutions, a period), as an Intent; None if nothing."""
-        before = self.topic.intent if self.topic else Intent("fact")
-        institutions = tuple(sorted(set(intent.institutions) - set(before.institutions)))
-        period = intent.period
+    def _scope(self, query: Query) -> Query | None:
+        """What a follow-up names anew (institutions, a period), as a Query of filters; None if nothing."""
+        before = self.topic.query if self.topic else Query("")
+        institutions = tuple(sorted(set(query.institutions) - set(before.institutions)))
+        period = query.period
         if period and before.period and (period.start, period.end) == (before.period.start, before.period.end):
             period = None
-        return Intent("fact", period=period, institutions=institutions) if institutions or period else None
+        return Query(query.text, period=period, institutions=institutions) if institutions or period else None
 
     # Answering -------------------------------------------------------------------------------------
 
-    def _answer(self, asst: Assistant, reading: Reading) -> Answer:
+    def _answer(self, asst: Assistant, reading: Reading, query: Query) -> Answer:
         if reading.act == "new":
-            return asst.answer(reading.question, top_k=self.top_k)
-        question = reading.question
-        intent = asst.analyse(question)
+            return asst.answer(query, top_k=self.top_k)
         if reading.exclude:
             after_list = self.last is not None and self.last.count is not None
-            return replies.excluding(asst, question, intent, reading.exclude, self.top_k, after_list)
-        if intent.kind in ("list", "count"):
-            return asst.answer(question, top_k=self.top_k, intent=intent)
-        scope = self._scope(intent) if reading.restrict else None
+            return replies.excluding(asst, query, reading.exclude, self.top_k, after_list)
+        if query.kind in ("list", "count"):
+            return asst.answer(query, top_k=self.top_k)
+        scope = self._scope(query) if reading.restrict else None
         if scope is not None:
-            subject = self._names(asst).subject(question)
-            return replies.restricted(asst, question, intent, scope, subject, self.top_k)
-        return replies.referring(asst, question, intent, reading.targets, reading.picked, self.top_k)
+            subject = self._names(asst).subject(reading.question)
+            return replies.restricted(asst, query, scope, subject, self.top_k)
+        return replies.referring(asst, query, reading.targets, reading.picked, self.top_k)
 
-    def _remember(self, asst: Assistant, reading: Reading, answer: Answer) -> None:
+    def _remember(self, asst: Assistant, reading: Reading, answer: Answer, query: Query | None) -> None:
         self.last = answer
-        if reading.act in ("new", "follow"):
-            intent = asst.analyse(reading.question)
+        if query is not None and reading.act in ("new", "follow"):
             subject = self._names(asst).subject(reading.question)
             if reading.act == "follow" and not subject and self.topic:
                 subject = self.topic.subject
-            self.topic = Topic(reading.question, intent, subject, answer)
+            self.topic = Topic(reading.question, query, subject, answer)
             listed = answer.count is not None and answer.count != 1
             self.focus = () if listed or not answer.citations else (answer.citations[0].entry,)
             self.shown = {}

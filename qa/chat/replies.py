@@ -9,43 +9,38 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qa.answers import lists as listing
-from qa.answers.facts import coverage
-from qa.answers.lists import describe
+from qa.answers.abstain import NOTHING, abstain, should_abstain
+from qa.answers.facts import compose_fact, coverage
+from qa.answers.lists import answer_list, describe, others
 from qa.answers.model import Answer, Citation, Sentence
 from qa.catalogue.model import Entry
 from qa.chat.followups import OTHER
-from qa.engine import NOTHING, Assistant, abstain, clean_question, compose_fact
+from qa.engine import Assistant, clean_question
 from qa.errors import UsageError
-from qa.question.intent import Intent
+from qa.question.query import Query
+from qa.question.text import content_tokens
 from qa.search.retrieval import Retriever, Scored
-
-MORE_SENTENCES = 3  # per "more" from one entry; after a list, the next sentence of each of MORE_ENTRIES
-MORE_ENTRIES = 5
-PICK_SENTENCES = 3  # "the second one": its opening sentences
-SUBJECT_COVERAGE = 0.5  # a restricted follow-up's entry must hold this share of the subject's words ...
-SUBJECT_DENSE = 0.6  # ... or be this close to the question in meaning
-
+from qa.settings import Settings
 
 # Retrieval limited to some entries ----------------------------------------------------------------
 
 
-def restricted(asst: Assistant, question: str, intent: Intent, scope: Intent, subject: str, top_k: int) -> Answer:
+def restricted(asst: Assistant, query: Query, scope: Query, subject: str, top_k: int) -> Answer:
     """A follow-up naming a new institution or period: from its entries only, one of them about ``subject``."""
     retriever = asst.retriever
-    qvec = retriever.query_vector(question)
-    positions = [i for i, e in enumerate(retriever.entries) if _within(e, scope)]
-    ranked = retriever.rank(question, intent, qvec, candidates=positions, limit=top_k)
-    if not ranked or asst.should_abstain(question, ranked):
-        return abstain(question)
-    if not _about(subject, ranked[0], retriever):  # the named presenter never spoke about it
+    within = scope.filter
+    positions = [i for i, e in enumerate(retriever.entries) if within.passes(e)]
+    ranked = retriever.rank(query, candidates=positions, limit=top_k)
+    if not ranked or should_abstain(query, ranked, retriever, asst.settings):
+        return abstain(query.text)
+    if not _about(subject, ranked[0], retriever, asst.settings):  # the named presenter never spoke about it
         text = f"{NOTHING[:-1]}: no presentation {describe(scope)} is about {subject}."
-        return replace(abstain(question), text=text)
-    return compose_fact(question, ranked, retriever)
+        return replace(abstain(query.text), text=text)
+    return compose_fact(query, ranked, retriever, asst.settings)
 
 
 def excluding(
-    asst: Assistant, question: str, intent: Intent, exclude: tuple[Entry, ...], top_k: int, after_list: bool = False
+    asst: Assistant, query: Query, exclude: tuple[Entry, ...], top_k: int, after_list: bool = False
 ) -> Answer:
     """ "Who else presented on that?": from every entry but ``exclude``.
 
@@ -56,43 +51,34 @@ def excluding(
     retriever = asst.retriever
     ids = {e.id for e in exclude}
     if after_list:
-        plain = " ".join(OTHER.sub(" ", question).split())
-        plain_intent = asst.analyse(plain)
-        listed = listing.answer_list(asst, plain, plain_intent) if plain_intent.kind in ("list", "count") else None
+        plain = asst.read(" ".join(OTHER.sub(" ", query.text).split()))
+        listed = answer_list(plain, retriever, asst.settings) if plain.kind in ("list", "count") else None
         if listed is not None and listed.count is not None:
             rest = [c.entry for c in listed.citations if c.entry.id not in ids]
-            return listing.others(question, plain_intent, rest)
-    qvec = retriever.query_vector(question)
+            return others(plain, rest, question=query.text)
     positions = [i for i, e in enumerate(retriever.entries) if e.id not in ids]
-    ranked = retriever.rank(question, intent, qvec, candidates=positions, limit=top_k)
-    ok = ranked and not asst.should_abstain(question, ranked)
-    return compose_fact(question, ranked, retriever) if ok else abstain(question)
+    ranked = retriever.rank(query, candidates=positions, limit=top_k)
+    ok = ranked and not should_abstain(query, ranked, retriever, asst.settings)
+    return compose_fact(query, ranked, retriever, asst.settings) if ok else abstain(query.text)
 
 
-def referring(
-    asst: Assistant, question: str, intent: Intent, targets: tuple[Entry, ...], picked: bool, top_k: int
-) -> Answer:
+def referring(asst: Assistant, query: Query, targets: tuple[Entry, ...], picked: bool, top_k: int) -> Answer:
     """A reference back: from the entries referred to first (a picked entry alone), else from all of them."""
     retriever = asst.retriever
-    qvec = retriever.query_vector(question)
     positions = [retriever.index_of[e.id] for e in targets if e.id in retriever.index_of]
     widen = [] if picked else [None]  # a picked entry answers alone; others may widen
     for candidates in ([positions] if positions else []) + widen:  # the entries referred to, then all
-        ranked = retriever.rank(question, intent, qvec, candidates=candidates, limit=top_k)
-        if ranked and not asst.should_abstain(question, ranked):
-            return compose_fact(question, ranked, retriever)
-    return abstain(question)
+        ranked = retriever.rank(query, candidates=candidates, limit=top_k)
+        if ranked and not should_abstain(query, ranked, retriever, asst.settings):
+            return compose_fact(query, ranked, retriever, asst.settings)
+    return abstain(query.text)
 
 
-def _within(entry: Entry, scope: Intent) -> bool:
-    if scope.institutions and entry.institution not in scope.institutions:
-        return False
-    return scope.period is None or scope.period.contains(entry.date)
-
-
-def _about(subject: str, best: Scored, retriever: Retriever) -> bool:
+def _about(subject: str, best: Scored, retriever: Retriever, settings: Settings) -> bool:
     """Whether a restricted follow-up's entry is about the carried subject."""
-    return not subject or best.dense >= SUBJECT_DENSE or coverage(subject, best, retriever) >= SUBJECT_COVERAGE
+    if not subject or best.dense >= settings.subject_dense:
+        return True
+    return coverage(content_tokens(subject), best, retriever) >= settings.subject_coverage
 
 
 # The entries' own sentences and fields --------------------------------------------------------------
@@ -108,11 +94,12 @@ def more(
     """ "Tell me more": sentences of the entry in focus (or the next of each listed entry) not ``shown`` yet."""
     entries = list(focus) + [e for e in listed if e not in focus]
     after_list = not focus and len(listed) > 1
+    most_sentences, most_entries = asst.settings.more_sentences, asst.settings.more_entries
     picked: list[tuple[Entry, int]] = []
     for entry in entries:
         unseen = [j for j in range(len(sentences(asst, entry))) if j not in shown.get(entry.id, set())]
-        picked += [(entry, j) for j in unseen[: 1 if after_list else MORE_SENTENCES - len(picked)]]
-        if len(picked) >= (MORE_ENTRIES if after_list else MORE_SENTENCES):
+        picked += [(entry, j) for j in unseen[: 1 if after_list else most_sentences - len(picked)]]
+        if len(picked) >= (most_entries if after_list else most_sentences):
             break
     if not picked:
         return replace(abstain(clean_question(question)), text="The catalogue says nothing more about this.")
@@ -123,8 +110,9 @@ def pick(asst: Assistant, question: str, entries: tuple[Entry, ...]) -> Answer:
     """Opening sentences: several of one entry, or the first of each of several ("what were they about?")."""
     if not entries:
         raise UsageError("the last answer cited nothing; ask another question")
-    per_entry = PICK_SENTENCES if len(entries) == 1 else 1
-    picked = [(e, j) for e in entries[:MORE_ENTRIES] for j in range(min(per_entry, len(sentences(asst, e))))]
+    per_entry = asst.settings.pick_sentences if len(entries) == 1 else 1
+    most = asst.settings.more_entries
+    picked = [(e, j) for e in entries[:most] for j in range(min(per_entry, len(sentences(asst, e))))]
     if not picked:
         return template(question, entries, "who")
     return _from_sentences(clean_question(question), asst, picked, " " if len(entries) == 1 else "\n")

@@ -4,11 +4,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
 from qa.catalogue.institutions import norm
-from qa.catalogue.model import Catalogue
-from qa.question.periods import Period, find_period
 from qa.question.places import economies_in
 from qa.question.text import tokens
 
@@ -35,7 +33,7 @@ _LIST = re.compile(
 )
 # "Which talks mentioned / touched on / talked about X?" asks for every mention; "presented on X" for the
 # talks that are about X.
-_MENTION = re.compile(
+MENTION = re.compile(
     r"\b(?:mention\w*|refer(?:s|red|ring)? to|touch(?:es|ed|ing)? on|discuss\w*|cover(?:s|ed|ing)?|"
     r"(?:talk(?:s|ed|ing)?|spoke|speak(?:s|ing)?|said (?:anything|something)) about)\b",
     re.IGNORECASE,
@@ -66,26 +64,9 @@ _TYPES = [
 ]
 
 
-@dataclass(frozen=True)
-class Intent:
-    kind: str  # "fact", "list" or "count"
-    period: Period | None = None
-    institutions: tuple[str, ...] = ()
-    economies: tuple[str, ...] = ()
-    types: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()  # category or sub-section names as the catalogue writes them
-    topic: str = ""
-    mentions: bool = False  # the topic is asked about as a mention ("mentioned", "touched on"), not a subject
-
-    @property
-    def structural(self) -> bool:
-        return bool(self.period or self.institutions or self.types or self.categories)
-
-
-def find_categories(question: str, catalogue: Catalogue) -> list[str]:
-    """Category and sub-section names the question contains (stemmed words, in order)."""
+def find_categories(question: str, names: Sequence[str]) -> list[str]:
+    """Category and sub-section names (``names``) the question contains (stemmed words, in order)."""
     q = tokens(question)
-    names = list(catalogue.categories) + sorted({e.subcategory for e in catalogue.entries if e.subcategory})
     spans: dict[str, list[range]] = {}
     for name in names:
         words = tokens(re.sub(r"\(.*?\)", "", name))
@@ -101,7 +82,7 @@ def find_categories(question: str, catalogue: Catalogue) -> list[str]:
     return [n for n, at in spans.items() if not all(any(inside(r, m) for m in spans if m != n) for r in at)]
 
 
-def find_institutions(question: str, aliases: dict[str, set[str]]) -> list[str]:
+def find_institutions(question: str, aliases: Mapping[str, set[str]]) -> list[str]:
     """Institutions named by acronym, name or economy ("Canada" -> Government of Canada, ...)."""
     text = " " + norm(FORUM.sub(" ", question)) + " "
     found = [inst for inst, names in aliases.items() if any(f" {a} " in text for a in names if a)]
@@ -112,34 +93,26 @@ def find_institutions(question: str, aliases: dict[str, set[str]]) -> list[str]:
     return [i for i in found if not any(norm(i) != norm(j) and f" {norm(i)} " in f" {norm(j)} " for j in found)]
 
 
-def analyse(question: str, catalogue: Catalogue, aliases: dict[str, set[str]]) -> Intent:
-    categories = find_categories(question, catalogue)
-    rest = question
-    for name in categories:
-        rest = re.sub(re.escape(name), " ", rest, flags=re.IGNORECASE)
-    period = find_period(rest)
-    institutions = find_institutions(rest, aliases)
-    kind = "count" if _COUNT.search(question) else "list" if _LIST.search(question) else "fact"
+def question_kind(question: str) -> str:
+    """ "count", "list" or "fact", from the question's form."""
+    return "count" if _COUNT.search(question) else "list" if _LIST.search(question) else "fact"
+
+
+def find_types(rest: str) -> list[str]:
+    """Institution types a list or count question names ("by IOs", "members", "the Secretariat")."""
     types: list[str] = []
-    if kind != "fact":
-        scrubbed = FORUM.sub(" ", rest)
-        for pattern, name in _TYPES:
-            if pattern.search(scrubbed):
-                types.append(name)
-                scrubbed = pattern.sub(" ", scrubbed)
-    topic = ""
-    if m := _TOPIC_AFTER.search(rest):
-        topic = m.group("topic").strip()
-    return Intent(
-        kind=kind,
-        period=period,
-        institutions=tuple(institutions),
-        economies=tuple(sorted(economies_in(question))),
-        types=tuple(types),
-        categories=tuple(categories),
-        topic=topic,
-        mentions=bool(topic and _MENTION.search(rest)),
-    )
+    scrubbed = FORUM.sub(" ", rest)
+    for pattern, name in _TYPES:
+        if pattern.search(scrubbed):
+            types.append(name)
+            scrubbed = pattern.sub(" ", scrubbed)
+    return types
+
+
+def topic_of(rest: str) -> str:
+    """The words after "on"/"about"/"regarding" ... up to the end of the sentence."""
+    m = _TOPIC_AFTER.search(rest)
+    return m.group("topic").strip() if m else ""
 
 
 _WHO = [

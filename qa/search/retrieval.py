@@ -3,7 +3,6 @@ preference for entries that match what the question names (institution, economy,
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,22 +12,13 @@ import numpy as np
 from qa.catalogue.institutions import institution_aliases
 from qa.catalogue.model import Catalogue, Entry
 from qa.catalogue.sentences import split_sentences
-from qa.question.glossary import expansions
-from qa.question.intent import Intent
 from qa.question.periods import Period
 from qa.question.places import economies_in
-from qa.question.text import content_tokens, tokens
+from qa.question.query import Query
+from qa.question.text import tokens
 from qa.search.bm25 import BM25
 from qa.search.dense import DenseIndex, MatrixDense
-
-# Fusion weights (z-score units), chosen on bench/devset.jsonl; see bench/eval.py --sweep.
-W_LEXICAL = 0.9
-W_EXPANSION = 0.5  # a thesaurus word (qa.question.glossary) counts this much of a word the question used
-W_DENSE_ENTRY = 1.0
-W_DENSE_SENTENCE = 1.0
-BOOST_INSTITUTION = 2.0
-BOOST_ECONOMY = 1.0
-BOOST_PERIOD = 2.0
+from qa.settings import DEFAULT, Settings
 
 
 @dataclass(frozen=True)
@@ -48,7 +38,8 @@ def zscore(x: np.ndarray) -> np.ndarray:
 class Retriever:
     """Built once per catalogue; answers many questions."""
 
-    def __init__(self, catalogue: Catalogue, dense: DenseIndex | None) -> None:
+    def __init__(self, catalogue: Catalogue, dense: DenseIndex | None, settings: Settings = DEFAULT) -> None:
+        self.settings = settings
         self.entries = list(catalogue.entries)
         self.index_of = {e.id: i for i, e in enumerate(self.entries)}
         self.dense = dense
@@ -79,16 +70,6 @@ class Retriever:
         self._zero_slices = [slice(int(e) - len(s), int(e)) for e, s in zip(ends, self.sentences, strict=True)]
         self._rows = _RowLayout(dense, self.entries, self.sentences) if _RowLayout.fits(dense) else None
 
-    def unknown_names(self, question: str) -> list[str]:
-        """Names in the question (capitalised after its first word, or with digits) the catalogue never uses."""
-        words = re.findall(r"[A-Za-z][\w&/-]*", question)[1:]
-        names = [
-            w
-            for w in words
-            if (w[0].isupper() and not w.isupper() or re.search(r"\d", w)) or len(w) > 1 and w.isupper()
-        ]
-        return [w for w in names if not all(self.bm25.known(t) for t in tokens(w)) and not economies_in(w)]
-
     def _entry_tokens(self, e: Entry) -> list[str]:
         names = " ".join(sorted(self.aliases.get(e.institution, ())))
         return tokens(e.title) * 2 + tokens(f"{e.institution} {names}") + tokens(e.summary)
@@ -96,19 +77,13 @@ class Retriever:
     def query_vector(self, question: str) -> np.ndarray | None:
         return self.dense.encode(question) if self.dense else None
 
-    def rank(
-        self,
-        question: str,
-        intent: Intent,
-        qvec: np.ndarray | None = None,
-        candidates: Sequence[int] | None = None,
-        limit: int | None = None,
-    ) -> list[Scored]:
+    def rank(self, query: Query, candidates: Sequence[int] | None = None, limit: int | None = None) -> list[Scored]:
         """Entries best first. ``candidates`` restricts to those positions (a structural filter); ``limit``
         returns only the best that many (the ranking is the same, only shorter, and cheaper at scale)."""
-        words = content_tokens(question)
-        extra = expansions(words)
-        lexical = self.bm25.scores([*words, *extra], {t: W_EXPANSION for t in extra})
+        weights = self.settings
+        extra = list(query.expansions)
+        lexical = self.bm25.scores([*query.content, *extra], {t: weights.w_expansion for t in extra})
+        qvec = query.vector
         n = len(self.entries)
         entry_dense = np.zeros(n)
         sentence_best = np.zeros(n)
@@ -133,10 +108,11 @@ class Retriever:
                         entry_dense[i] = sims[0]
                         own[i] = np.asarray(sims[1:], dtype=np.float64)
                         sentence_best[i] = float(sims[1:].max()) if len(sims) > 1 else float(sims[0])
-        fused = W_LEXICAL * zscore(lexical)
+        fused = weights.w_lexical * zscore(lexical)
         if self.dense is not None and qvec is not None:
-            fused = fused + W_DENSE_ENTRY * zscore(entry_dense) + W_DENSE_SENTENCE * zscore(sentence_best)
-        fused = fused + self._boosts(intent)
+            fused = fused + weights.w_dense_entry * zscore(entry_dense)
+            fused = fused + weights.w_dense_sentence * zscore(sentence_best)
+        fused = fused + self._boosts(query)
         if candidates is None:
             order = np.argsort(-fused, kind="stable")  # stable: ties keep their order, as list.sort did
         else:
@@ -157,20 +133,21 @@ class Retriever:
             return [Scored(entries[i], f, d, x, own[i] if i in own else buffer[slices[i]]) for i, f, d, x in values]
         return [Scored(entries[i], f, d, x, buffer[slices[i]]) for i, f, d, x in values]
 
-    def _boosts(self, intent: Intent) -> np.ndarray:
+    def _boosts(self, intent: Query) -> np.ndarray:
+        weights = self.settings
         boost = np.zeros(len(self.entries))
         if intent.institutions:
             for name in dict.fromkeys(intent.institutions):
                 rows = self._by_institution.get(name)
                 if rows is not None:
-                    boost[rows] += BOOST_INSTITUTION
+                    boost[rows] += weights.boost_institution
         if intent.economies:
             named = np.zeros(len(self.entries), dtype=bool)
             for economy in dict.fromkeys(intent.economies):
                 rows = self._by_economy.get(economy)
                 if rows is not None:
                     named[rows] = True
-            boost[named] += BOOST_ECONOMY
+            boost[named] += weights.boost_economy
         if period := intent.period:
             if type(period) is Period:  # contains() is an inclusive range: the days in it are a run of _days
                 lo = 0 if period.start is None else bisect_left(self._days, period.start)
@@ -178,7 +155,7 @@ class Retriever:
                 inside = (self._day_of >= lo) & (self._day_of < hi)
             else:
                 inside = np.array([period.contains(d) for d in self._days], dtype=bool)[self._day_of]
-            boost[inside] += BOOST_PERIOD
+            boost[inside] += weights.boost_period
         return boost
 
 

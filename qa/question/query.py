@@ -1,0 +1,194 @@
+"""The typed query: a question read once, and every later stage reads its fields, never the wording.
+
+``read_query(text, lexicon)`` does all the reading: folded tokens and stems, thesaurus expansions, the
+kind (fact, list, count), the filters the question names (period, institutions, economies, institution
+types, categories), the topic, the asked-for answer type, and the names the catalogue never uses.
+The :class:`Lexicon` is what the reader knows of the catalogue (its names and vocabulary), built once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from qa.catalogue.filters import Filter
+from qa.catalogue.institutions import institution_aliases
+from qa.catalogue.model import Catalogue
+from qa.question import intent as reading
+from qa.question.asked import asked_for, expanded_acronyms, ordinal_words
+from qa.question.glossary import expansions
+from qa.question.periods import Period, find_period
+from qa.question.places import economies_in
+from qa.question.text import content_tokens, tokens
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The catalogue as the question reader sees it: category names, institution aliases, vocabulary."""
+
+    categories: tuple[str, ...]  # categories and sub-sections, as the catalogue writes them
+    aliases: Mapping[str, set[str]]  # institution -> the names it goes by
+    vocabulary: frozenset[str]  # every stemmed token of titles, institutions, aliases and summaries
+
+    @classmethod
+    def of(cls, catalogue: Catalogue, aliases: Mapping[str, set[str]] | None = None) -> Lexicon:
+        aliases = aliases if aliases is not None else institution_aliases(list(catalogue.entries))
+        names = list(catalogue.categories) + sorted({e.subcategory for e in catalogue.entries if e.subcategory})
+        vocabulary: set[str] = set()
+        for e in catalogue.entries:
+            names_of = " ".join(sorted(aliases.get(e.institution, ())))
+            for part in (e.title, f"{e.institution} {names_of}", e.summary):  # as BM25 tokenises an entry
+                vocabulary.update(tokens(part))
+        return cls(tuple(dict.fromkeys(names)), aliases, frozenset(vocabulary))
+
+
+@dataclass(frozen=True)
+class Query:
+    """One question, read. Immutable; a follow-up or a correction is a new Query."""
+
+    text: str  # the question as cleaned (printable, one line)
+    kind: str = "fact"  # "fact", "list" or "count"
+    content: tuple[str, ...] = ()  # content tokens (stemmed, no stopwords or question-form words)
+    expansions: tuple[str, ...] = ()  # thesaurus words for the content, searched at a lower weight
+    period: Period | None = None
+    institutions: tuple[str, ...] = ()
+    economies: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()  # institution types ("IO", "Member", ...)
+    categories: tuple[str, ...] = ()  # category or sub-section names as the catalogue writes them
+    topic: str = ""  # the words after "on"/"about" ("cyber security"), as written
+    mentions: bool = False  # the topic is asked about as a mention ("mentioned", "touched on")
+    presenter: str | None = None  # a presenter named in a list question's own words ("the World Bank")
+    asked: str | None = None  # the answer type the form asks for: places, share, money, quantity, date, who
+    subject: tuple[str, ...] = ()  # content tokens without the forum ("the WTO Informal Working Group")
+    subject_expansions: tuple[str, ...] = ()
+    topic_tokens: tuple[str, ...] = ()  # tokens of the topic (stopwords kept)
+    topic_content: tuple[str, ...] = ()
+    topic_expansions: tuple[str, ...] = ()
+    period_tokens: tuple[str, ...] = ()  # tokens of the words that named the period
+    acronyms: tuple[str, ...] = ()  # acronyms a "what does X stand for?" question asks to expand
+    ordinals: frozenset[str] = frozenset()  # ordinal words used ("first", "last", ...)
+    unknown_names: tuple[str, ...] = ()  # names (capitalised, or with digits) the catalogue never uses
+    vector: Any = field(default=None, compare=False, repr=False)  # the encoded question, set by the engine
+
+    @property
+    def structural(self) -> bool:
+        """The question names a filter of the catalogue's structure (a period, presenter, type or category)."""
+        return bool(self.period or self.institutions or self.types or self.categories)
+
+    @property
+    def filter(self) -> Filter:
+        """The filters the question names, as data."""
+        return Filter(
+            start=self.period.start if self.period else None,
+            end=self.period.end if self.period else None,
+            institutions=self.institutions or None,
+            types=self.types,
+            categories=self.categories,
+        )
+
+    def on_topic(self) -> Query:
+        """The same query with its topic's words as the search words ("... on the Global Trade Helpdesk")."""
+        return replace(self, content=self.topic_content, expansions=self.topic_expansions)
+
+    def plain(self) -> Query:
+        """The same words with no kind or filters: what a one-signal search sees."""
+        return Query(self.text, content=self.content, expansions=self.expansions, asked=self.asked,
+                     subject=self.subject, subject_expansions=self.subject_expansions, acronyms=self.acronyms,
+                     ordinals=self.ordinals, unknown_names=self.unknown_names, vector=self.vector)
+
+    def with_vector(self, vector: Any) -> Query:
+        return replace(self, vector=vector)
+
+    def to_json(self) -> dict[str, Any]:
+        """How the question was read, for tests, ``--explain`` and the evaluation."""
+        period = None
+        if self.period:
+            period = {
+                "text": self.period.text,
+                "start": self.period.start.isoformat() if self.period.start else None,
+                "end": self.period.end.isoformat() if self.period.end else None,
+            }
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "content": list(self.content),
+            "expansions": list(self.expansions),
+            "period": period,
+            "institutions": list(self.institutions),
+            "economies": list(self.economies),
+            "types": list(self.types),
+            "categories": list(self.categories),
+            "topic": self.topic,
+            "mentions": self.mentions,
+            "presenter": self.presenter,
+            "asked": self.asked,
+            "unknown_names": list(self.unknown_names),
+        }
+
+    def describe(self) -> str:
+        """One line: how the question was read."""
+        parts = [self.kind]
+        for name, value in self.to_json().items():
+            if name in ("text", "kind", "content", "expansions") or not value:
+                continue
+            parts.append(f"{name}={value['text'] if name == 'period' else value}")
+        return " ".join(parts)
+
+
+def read_query(text: str, lexicon: Lexicon) -> Query:
+    """Read a cleaned question once into a :class:`Query`."""
+    categories = reading.find_categories(text, lexicon.categories)
+    rest = text
+    for name in categories:
+        rest = re.sub(re.escape(name), " ", rest, flags=re.IGNORECASE)
+    period = find_period(rest)
+    institutions = reading.find_institutions(rest, lexicon.aliases)
+    kind = reading.question_kind(text)
+    types = reading.find_types(rest) if kind != "fact" else []
+    topic = reading.topic_of(rest)
+    content = content_tokens(text)
+    subject = content_tokens(reading.FORUM.sub(" ", text))
+    topic_content = content_tokens(topic)
+    return Query(
+        text=text,
+        kind=kind,
+        content=tuple(content),
+        expansions=tuple(expansions(content)),
+        period=period,
+        institutions=tuple(institutions),
+        economies=tuple(sorted(economies_in(text))),
+        types=tuple(types),
+        categories=tuple(categories),
+        topic=topic,
+        mentions=bool(topic and reading.MENTION.search(rest)),
+        presenter=reading.presenter_phrase(_without_filters(text, period, categories)),
+        asked=asked_for(text),
+        subject=tuple(subject),
+        subject_expansions=tuple(expansions(subject)),
+        topic_tokens=tuple(tokens(topic)),
+        topic_content=tuple(topic_content),
+        topic_expansions=tuple(expansions(topic_content)),
+        period_tokens=tuple(tokens(period.text)) if period else (),
+        acronyms=expanded_acronyms(text),
+        ordinals=ordinal_words(text),
+        unknown_names=tuple(_unknown_names(text, lexicon.vocabulary)),
+    )
+
+
+def _without_filters(text: str, period: Period | None, categories: list[str]) -> str:
+    """The question without the words that named its period and categories (where a presenter is sought)."""
+    rest = text.replace(period.text, " ") if period else text
+    for name in categories:
+        rest = re.sub(re.escape(name), " ", rest, flags=re.IGNORECASE)
+    return rest
+
+
+def _unknown_names(text: str, vocabulary: frozenset[str]) -> list[str]:
+    """Names in the question (capitalised after its first word, or with digits) the catalogue never uses."""
+    words = re.findall(r"[A-Za-z][\w&/-]*", text)[1:]
+    names = [
+        w for w in words if (w[0].isupper() and not w.isupper() or re.search(r"\d", w)) or len(w) > 1 and w.isupper()
+    ]
+    return [w for w in names if not all(t in vocabulary for t in tokens(w)) and not economies_in(w)]
