@@ -214,7 +214,6 @@ def main(argv: list[str] | None = None) -> int:
     files = args.devset or ([DEVSET] if args.quick else [DEVSET, HELDOUT, BLIND])
 
     from qa.service import open_assistant
-
     from qa.settings import DEFAULT
 
     settings = DEFAULT.with_values(args.set)
