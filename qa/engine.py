@@ -20,7 +20,7 @@ from qa.catalogue.model import Catalogue
 from qa.errors import UsageError
 from qa.question.query import Lexicon, Query, read_query
 from qa.search.dense import DenseIndex
-from qa.search.retrieval import Retriever
+from qa.search.retrieval import Retriever, Scored
 from qa.settings import DEFAULT, Settings
 
 MAX_QUESTION_CHARS = 2000  # beyond this a "question" is pasted text; the head carries the question
@@ -66,9 +66,19 @@ class Assistant:
 
     def answer_fact(self, query: Query, *, top_k: int = 5, candidates: Sequence[int] | None = None) -> Answer:
         """Retrieve (among ``candidates``, if given), decide whether to answer, choose sentences, compose."""
-        ranked = self.retriever.rank(query, candidates, limit=max(1, top_k))
+        ranked = self.retrieve(query, top_k=top_k, candidates=candidates)
+        return abstain(query.text) if self.refuses(query, ranked) else self.compose(query, ranked)
+
+    # The steps, for the conversation's answers that restrict or widen the candidates in between.
+
+    def retrieve(self, query: Query, *, top_k: int = 5, candidates: Sequence[int] | None = None) -> list[Scored]:
+        return self.retriever.rank(query, candidates, limit=max(1, top_k))
+
+    def refuses(self, query: Query, ranked: Sequence[Scored]) -> bool:
+        """Whether the best entries do not answer: nothing close, about someone else, or not what is asked."""
         if not ranked or should_abstain(query, ranked, self.retriever, self.settings):
-            return abstain(query.text)
-        if lacks_asked_type(query, ranked, self.retriever):
-            return abstain(query.text)
+            return True
+        return lacks_asked_type(query, ranked, self.retriever)
+
+    def compose(self, query: Query, ranked: Sequence[Scored]) -> Answer:
         return compose_fact(query, ranked, self.retriever, self.settings)

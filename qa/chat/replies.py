@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qa.answers.abstain import NOTHING, abstain, should_abstain
-from qa.answers.facts import compose_fact, coverage
+from qa.answers.abstain import NOTHING, abstain
+from qa.answers.facts import coverage
 from qa.answers.lists import answer_list, describe, others
 from qa.answers.model import Answer, Citation, Sentence
 from qa.catalogue.model import Entry
@@ -30,13 +30,13 @@ def restricted(asst: Assistant, query: Query, scope: Query, subject: str, top_k:
     retriever = asst.retriever
     within = scope.filter
     positions = [i for i, e in enumerate(retriever.entries) if within.passes(e)]
-    ranked = retriever.rank(query, candidates=positions, limit=top_k)
-    if not ranked or should_abstain(query, ranked, retriever, asst.settings):
+    ranked = asst.retrieve(query, top_k=top_k, candidates=positions)
+    if asst.refuses(query, ranked):
         return abstain(query.text)
     if not _about(subject, ranked[0], retriever, asst.settings):  # the named presenter never spoke about it
         text = f"{NOTHING[:-1]}: no presentation {describe(scope)} is about {subject}."
         return replace(abstain(query.text), text=text)
-    return compose_fact(query, ranked, retriever, asst.settings)
+    return asst.compose(query, ranked)
 
 
 def excluding(
@@ -57,9 +57,7 @@ def excluding(
             rest = [c.entry for c in listed.citations if c.entry.id not in ids]
             return others(plain, rest, question=query.text)
     positions = [i for i, e in enumerate(retriever.entries) if e.id not in ids]
-    ranked = retriever.rank(query, candidates=positions, limit=top_k)
-    ok = ranked and not should_abstain(query, ranked, retriever, asst.settings)
-    return compose_fact(query, ranked, retriever, asst.settings) if ok else abstain(query.text)
+    return asst.answer_fact(query, top_k=top_k, candidates=positions)
 
 
 def referring(asst: Assistant, query: Query, targets: tuple[Entry, ...], picked: bool, top_k: int) -> Answer:
@@ -68,9 +66,9 @@ def referring(asst: Assistant, query: Query, targets: tuple[Entry, ...], picked:
     positions = [retriever.index_of[e.id] for e in targets if e.id in retriever.index_of]
     widen = [] if picked else [None]  # a picked entry answers alone; others may widen
     for candidates in ([positions] if positions else []) + widen:  # the entries referred to, then all
-        ranked = retriever.rank(query, candidates=candidates, limit=top_k)
-        if ranked and not should_abstain(query, ranked, retriever, asst.settings):
-            return compose_fact(query, ranked, retriever, asst.settings)
+        ranked = asst.retrieve(query, top_k=top_k, candidates=candidates)
+        if not asst.refuses(query, ranked):
+            return asst.compose(query, ranked)
     return abstain(query.text)
 
 
