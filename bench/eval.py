@@ -3,6 +3,7 @@
     .venv/bin/python bench/eval.py            # all three sets (builds the index on first use)
     .venv/bin/python bench/eval.py --quick    # a third of the dev set, for CI
     .venv/bin/python bench/eval.py --show-misses
+    .venv/bin/python bench/eval.py --fresh-only   # only the six fresh sets (bench/fresh.py)
 
 Three question sets, each written by someone who had read the catalogue but not the method:
 - bench/devset.jsonl: weights and thresholds were chosen on it;
@@ -10,6 +11,11 @@ Three question sets, each written by someone who had read the catalogue but not 
   while the thesaurus and the abstention rules were developed;
 - bench/blind.jsonl (all kinds): written last and scored once before any change; the two list fixes
   that followed were prompted by its misses, so its first figures are the blind ones (README).
+
+After them, the six fresh sets of bench/fresh/ (keyword, paraphrase, superlative/total, lists,
+near-domain out-of-scope, conversations), each reported whole and in a tune and an untouched half:
+bench/fresh.py scores them (--quick: every fifth row of each). They run with the default sets, not
+when --devset names the files.
 
 Metrics (questions of bench/devset.jsonl, gold entries named by title and date):
 - hit@1 / hit@3 / MRR: rank of the first gold entry among retrieved entries (fact and paraphrase).
@@ -210,8 +216,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="answer with a setting changed (qa.settings)"
     )
+    parser.add_argument("--fresh-only", action="store_true", help="only the six fresh sets (bench/fresh.py)")
     args = parser.parse_args(argv)
-    files = args.devset or ([DEVSET] if args.quick else [DEVSET, HELDOUT, BLIND])
+    if args.fresh_only and args.devset:
+        parser.error("--fresh-only and --devset exclude each other")
+    files = [] if args.fresh_only else args.devset or ([DEVSET] if args.quick else [DEVSET, HELDOUT, BLIND])
 
     from qa.service import open_assistant
     from qa.settings import DEFAULT
@@ -237,6 +246,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"msme-qa misses on {path.name}:", file=sys.stderr if args.json else sys.stdout)
             print("\n".join(product.misses) or "(none)", file=sys.stderr if args.json else sys.stdout)
             print(file=sys.stderr if args.json else sys.stdout)
+    if not args.devset:
+        import fresh
+
+        report.update(
+            fresh.run(
+                assistant,
+                quick=args.quick,
+                show_misses=args.show_misses,
+                as_json=args.json,
+                catalogue=args.catalogue,
+                index=args.index,
+            )
+        )
     if args.json:
         print(json.dumps(report, indent=2))
     return 0
