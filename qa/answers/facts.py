@@ -26,7 +26,9 @@ _WHEN = re.compile(
     r"\b(?:19|20)\d{2}\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b",
     re.IGNORECASE,
 )
-_PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+(?:,| of| from| an?\b| the\b| co-founder| joined| presented)")
+# A person's name: two capitalised words, then a comma, "of"/"from", an article, or a verb in the past tense
+# ("Clovis Freire, an economist", "Jane Doe of the OECD", "Jane Doe joined").
+_PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+(?:,| of\b| from\b| an?\b| the\b| [a-z]+ed\b)")
 _ORDINAL_START = re.compile(
     r"^(?:the\s+)?(?P<o>first|second|third|fourth|fifth|final|last)(?:ly)?\b|^(?P<f>finally|lastly)\b", re.IGNORECASE
 )
@@ -93,7 +95,12 @@ def _shares(sentence: str) -> bool:
     return bool(_SHARE.search(sentence))
 
 
-_FREE = re.compile(r"\bfree[- ]of[- ]charge\b|\bfree[- ]to[- ]use\b|\bat no cost\b|\bno charge\b", re.IGNORECASE)
+# "Free" as a price: free of charge, free to use/access/join, for free, at no cost, without charge, cost-free.
+_FREE = re.compile(
+    r"\bfree[- ](?:of[- ]charge|to[- ][a-z]+|access|service|tool)\b|\bfor free\b|\bat no (?:cost|charge)\b"
+    r"|\b(?:no|without) (?:charge|fee)s?\b|\b(?:cost|charge)[- ]free\b",
+    re.IGNORECASE,
+)
 
 
 def _money(sentence: str) -> bool:
