@@ -34,8 +34,18 @@ def list_table(answer: Answer) -> Table:
 
 def render(answer: Answer) -> RenderableType:
     """What a person sees; the plain-text content equals ``answer.text`` plus the sources."""
+    body = _render(answer)
+    if answer.read_as:
+        return Group(Text(f"(read as: {answer.read_as})", style="dim"), body)
+    return body
+
+
+def _render(answer: Answer) -> RenderableType:
     if answer.abstained:
         return Text(answer.text, style="yellow")
+    if answer.kind == "search":
+        links = [Text(f"[{c.n}] ", style="bold cyan").append_text(link_text(c.entry.link)) for c in answer.citations]
+        return Group(Text(answer.text), Text(""), Text("Links", style="bold"), *links)
     if answer.count is not None and answer.count != 1:
         head = answer.text.splitlines()[0]
         if not answer.citations:

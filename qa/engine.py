@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.answers.abstain import abstain, should_abstain
 from qa.answers.facts import compose_fact, lacks_asked_type
 from qa.answers.lists import answer_list
 from qa.answers.model import Answer
+from qa.answers.search import answer_search
 from qa.catalogue.model import Catalogue
 from qa.errors import UsageError
 from qa.question.query import Lexicon, Query, read_query
@@ -58,11 +59,24 @@ class Assistant:
     def answer(self, question: str | Query, *, top_k: int = 5) -> Answer:
         """Route the query: a list or count question gets the complete set of entries, anything else a fact."""
         query = question if isinstance(question, Query) else self.read(question)
+        return self._as_read(query, self._route(query, top_k))
+
+    def _route(self, query: Query, top_k: int) -> Answer:
         if query.kind in ("list", "count"):
             listed = answer_list(query, self.retriever, self.settings)
             if listed is not None:
                 return listed
+        if query.search:
+            found = answer_search(query, self.retriever, self.settings)
+            return found if found is not None else abstain(query.text)
         return self.answer_fact(query, top_k=top_k)
+
+    @staticmethod
+    def _as_read(query: Query, answer: Answer) -> Answer:
+        """A corrected question: the answer is to what was typed, and says how it was read."""
+        if not query.corrections:
+            return answer
+        return replace(answer, question=query.typed, read_as=query.text, notes=(f"read as: {query.text}",))
 
     def answer_fact(self, query: Query, *, top_k: int = 5, candidates: Sequence[int] | None = None) -> Answer:
         """Retrieve (among ``candidates``, if given), decide whether to answer, choose sentences, compose."""

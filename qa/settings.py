@@ -45,6 +45,10 @@ class Settings:
     topic_window: int = 12
     topic_gap: float = 2.0  # a drop this large (fused score) separates the group
     topic_min_dense: float = 0.35
+    # Search answers (qa.answers.search) for a few words typed into a search box: not tuned yet.
+    search_gap: float = 2.0  # entries this close to the best (fused score) are listed
+    search_most: int = 5
+    search_min_dense: float = 0.45  # an entry with none of the words must be this close in meaning
     # Conversation (qa.chat.replies).
     more_sentences: int = 3  # per "more" from one entry
     more_entries: int = 5  # after a list, the next sentence of each of this many entries

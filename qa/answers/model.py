@@ -45,15 +45,26 @@ class Answer:
     count: int | None = None
     sentences: tuple[Sentence, ...] = ()
     citations: tuple[Citation, ...] = ()
-    kind: str = "fact"  # fact, list, count, abstain
+    kind: str = "fact"  # fact, list, count, search, abstain
     notes: tuple[str, ...] = field(default_factory=tuple)  # how the question was read, for people
+    read_as: str | None = None  # the question as understood, when that differs from what was typed
+    related: tuple[Citation, ...] = ()  # abstentions only: the closest presentations, not an answer
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "question": self.question,
             "answer": self.text,
             "abstained": self.abstained,
             "count": self.count,
             "sentences": [{"text": s.text, "citation": s.citation} for s in self.sentences],
             "citations": [c.to_json() for c in self.citations],
+            "kind": self.kind if self.kind in KINDS else "fact",
         }
+        if self.read_as:
+            out["read_as"] = self.read_as
+        if self.abstained and self.related:
+            out["related"] = [c.to_json() for c in self.related]
+        return out
+
+
+KINDS = ("fact", "list", "count", "search", "abstain")

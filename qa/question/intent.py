@@ -146,3 +146,17 @@ def presenter_phrase(question: str) -> str | None:
             if who and not _NOT_A_NAME.match(who) and re.search(r"[A-Z0-9]", who):
                 return who
     return None
+
+
+_QUESTION_START = re.compile(
+    r"^\s*(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|do|does|did|can|could|will|would|"
+    r"should|has|have|had|tell|list|show|give|name|describe|explain|summari[sz]e|find|please)\b",
+    re.IGNORECASE,
+)
+SEARCH_WORDS = 4
+
+
+def looks_like_search(text: str) -> bool:
+    """A few words typed into a search box ("de minimis", "GST Australia"), not a sentence or a question."""
+    count = len(re.findall(r"\w+(?:[-'\u2019]\w+)*", text))
+    return 0 < count <= SEARCH_WORDS and not text.rstrip().endswith("?") and not _QUESTION_START.match(text)

@@ -21,6 +21,7 @@ from qa.question.asked import asked_for, expanded_acronyms, ordinal_words
 from qa.question.glossary import expansions
 from qa.question.periods import Period, find_period
 from qa.question.places import economies_in
+from qa.question.spelling import Speller
 from qa.question.text import content_tokens, tokens
 
 
@@ -31,17 +32,20 @@ class Lexicon:
     categories: tuple[str, ...]  # categories and sub-sections, as the catalogue writes them
     aliases: Mapping[str, set[str]]  # institution -> the names it goes by
     vocabulary: frozenset[str]  # every stemmed token of titles, institutions, aliases and summaries
+    speller: Speller | None = None  # corrects words the catalogue does not contain to words it does
 
     @classmethod
     def of(cls, catalogue: Catalogue, aliases: Mapping[str, set[str]] | None = None) -> Lexicon:
         aliases = aliases if aliases is not None else institution_aliases(list(catalogue.entries))
         names = list(catalogue.categories) + sorted({e.subcategory for e in catalogue.entries if e.subcategory})
         vocabulary: set[str] = set()
+        texts: list[str] = []
         for e in catalogue.entries:
             names_of = " ".join(sorted(aliases.get(e.institution, ())))
             for part in (e.title, f"{e.institution} {names_of}", e.summary):  # as BM25 tokenises an entry
                 vocabulary.update(tokens(part))
-        return cls(tuple(dict.fromkeys(names)), aliases, frozenset(vocabulary))
+                texts.append(part)
+        return cls(tuple(dict.fromkeys(names)), aliases, frozenset(vocabulary), Speller(texts))
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,9 @@ class Query:
     acronyms: tuple[str, ...] = ()  # acronyms a "what does X stand for?" question asks to expand
     ordinals: frozenset[str] = frozenset()  # ordinal words used ("first", "last", ...)
     unknown_names: tuple[str, ...] = ()  # names (capitalised, or with digits) the catalogue never uses
+    search: bool = False  # a few words typed into a search box ("de minimis"), not a question
+    typed: str = ""  # the question as typed, when spelling corrections made ``text`` differ from it
+    corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as read) for each corrected word
     vector: Any = field(default=None, compare=False, repr=False)  # the encoded question, set by the engine
 
     @property
@@ -125,6 +132,8 @@ class Query:
             "presenter": self.presenter,
             "asked": self.asked,
             "unknown_names": list(self.unknown_names),
+            "search": self.search,
+            "corrections": [list(pair) for pair in self.corrections],
         }
 
     def describe(self) -> str:
@@ -138,7 +147,15 @@ class Query:
 
 
 def read_query(text: str, lexicon: Lexicon) -> Query:
-    """Read a cleaned question once into a :class:`Query`."""
+    """Read a cleaned question once into a :class:`Query`, misspelt words corrected first."""
+    if lexicon.speller is not None:
+        corrected, fixes = lexicon.speller.correct_text(text)
+        if fixes:
+            return replace(_read(corrected, lexicon), typed=text, corrections=fixes)
+    return _read(text, lexicon)
+
+
+def _read(text: str, lexicon: Lexicon) -> Query:
     categories = reading.find_categories(text, lexicon.categories)
     rest = text
     for name in categories:
@@ -174,6 +191,7 @@ def read_query(text: str, lexicon: Lexicon) -> Query:
         acronyms=expanded_acronyms(text),
         ordinals=ordinal_words(text),
         unknown_names=tuple(_unknown_names(text, lexicon.vocabulary)),
+        search=kind == "fact" and reading.looks_like_search(text),
     )
 
 

@@ -1,0 +1,104 @@
+"""Short keyword queries answered as a search, and misspelt words read as the catalogue spells them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.app import app
+from qa.question.intent import looks_like_search
+from qa.question.query import Lexicon
+from qa.question.spelling import Speller
+
+
+@pytest.fixture(scope="module")
+def speller(catalogue) -> Speller:
+    speller = Lexicon.of(catalogue).speller
+    assert speller is not None
+    return speller
+
+
+# --- the spelling rules, without the model --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("intelectual proprety", "intellectual property"),
+        ("UNCITRL", "UNCITRAL"),
+        ("blockchian", "blockchain"),
+        ("Vanautu", "Vanuatu"),
+        ("de minimus", "de minimis"),
+        ("payements", "payments"),
+    ],
+)
+def test_misspelt_words_are_read_as_the_catalogue_spells_them(speller: Speller, typed: str, read: str) -> None:
+    corrected, fixes = speller.correct_text(typed)
+    assert corrected == read and fixes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What is the theme of the forum?",  # common English words stay, however close a catalogue word is
+        "Which plant health rules apply in March?",
+        "GST UNCITRAL MSME ITC",  # acronyms the catalogue uses
+        "COP27 and MC13 in 2024",  # words with digits, numbers
+        "What did Japan say?",  # a real place the catalogue does not name
+        "intellectual property",  # already right
+    ],
+)
+def test_words_that_are_not_misspelt_are_left_alone(speller: Speller, text: str) -> None:
+    assert speller.correct_text(text) == (text, ())
+
+
+def test_search_box_queries_are_told_from_questions() -> None:
+    assert looks_like_search("de minimis")
+    assert looks_like_search("GST Australia 2021")
+    assert not looks_like_search("What is TLIP?")
+    assert not looks_like_search("who presented on customs")
+    assert not looks_like_search("customs procedures for small exporters in Africa")
+
+
+# --- through the real CLI -------------------------------------------------------------------------------
+
+
+def ask_json(built_index, question: str) -> dict:
+    result = CliRunner().invoke(app, ["ask", "--json", "--index", str(built_index), question])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.slow
+def test_a_keyword_query_lists_the_matching_presentations(built_index) -> None:
+    data = ask_json(built_index, "de minimis")
+    assert data["kind"] == "search" and not data["abstained"]
+    titles = [c["title"] for c in data["citations"]]
+    assert len(titles) >= 2 and any("low-value" in t.lower() or "gst" in t.lower() for t in titles)
+    assert all(s["text"] in data["answer"] for s in data["sentences"])
+    assert "de minimis" in data["answer"].lower()
+
+
+@pytest.mark.slow
+def test_a_misspelt_query_says_how_it_was_read(built_index) -> None:
+    data = ask_json(built_index, "intelectual proprety")
+    assert data["question"] == "intelectual proprety"
+    assert data["read_as"] == "intellectual property"
+    assert data["citations"] and data["citations"][0]["institution"] == "WIPO"
+    shown = CliRunner().invoke(app, ["ask", "--index", str(built_index), "intelectual proprety"])
+    assert "(read as: intellectual property)" in shown.stdout
+
+
+@pytest.mark.slow
+def test_a_misspelt_acronym_in_a_question(built_index) -> None:
+    data = ask_json(built_index, "What did UNCITRL present?")
+    assert data["read_as"] == "What did UNCITRAL present?"
+    assert data["citations"] and all(c["institution"] == "UNCITRAL" for c in data["citations"])
+
+
+@pytest.mark.slow
+def test_words_the_catalogue_never_uses_are_still_refused(built_index) -> None:
+    data = ask_json(built_index, "sourdough starter")
+    assert data["abstained"] and data["citations"] == [] and data["kind"] == "abstain"
