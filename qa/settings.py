@@ -41,6 +41,7 @@ class Settings:
     abstain_floor: float = 0.30  # below this cosine to every entry text, nothing in the catalogue is about it
     abstain_unknown_name: float = 0.45  # a name the catalogue never uses ("MC13") and no close entry
     abstain_look: int = 5  # the best entries whose closeness counts for both floors
+    abstain_model: bool = False  # decide by the fitted model (qa/answers/abstain_model.json) instead
     # Topic lists (qa.answers.lists): the leading group of the ranking, above its largest drop.
     topic_window: int = 12
     topic_gap: float = 2.0  # a drop this large (fused score) separates the group
@@ -67,7 +68,10 @@ class Settings:
             if name not in known or not value:
                 raise ValueError(f"unknown setting {name!r}; known: {', '.join(sorted(known))}")
             current = getattr(self, name)
-            changes[name] = type(current)(value)
+            if isinstance(current, bool):
+                changes[name] = value.strip().lower() in ("1", "true", "yes", "on")
+            else:
+                changes[name] = type(current)(value)
         return replace(self, **changes)
 
 

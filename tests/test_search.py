@@ -102,3 +102,41 @@ def test_a_misspelt_acronym_in_a_question(built_index) -> None:
 def test_words_the_catalogue_never_uses_are_still_refused(built_index) -> None:
     data = ask_json(built_index, "sourdough starter")
     assert data["abstained"] and data["citations"] == [] and data["kind"] == "abstain"
+
+
+# --- refusals from evidence -----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_presenter_that_never_came_is_named_in_the_refusal(built_index) -> None:
+    data = ask_json(built_index, "What did Amazon present about helping small sellers export?")
+    assert data["abstained"] and data["citations"] == [] and data["kind"] == "abstain"
+    assert data["answer"] == "The catalogue has no presentation by Amazon."
+    listed = ask_json(built_index, "What did the World Bank present?")
+    assert listed["count"] == 0 and listed["citations"] == [] and "no presentations by the World Bank" in listed["answer"]
+
+
+@pytest.mark.slow
+def test_a_refusal_lists_related_presentations_and_what_they_lack(built_index) -> None:
+    data = ask_json(built_index, "Who chairs the WTO Informal Working Group on MSMEs?")
+    assert data["abstained"] and data["citations"] == [] and data["kind"] == "abstain"
+    related = data["related"]
+    assert 1 <= len(related) <= 3 and all(set(r) >= {"title", "institution", "date", "link"} for r in related)
+    assert data["answer"].startswith("Nothing in the catalogue answers that. The closest presentation, ")
+    assert "does not mention" in data["answer"]
+    far = ask_json(built_index, "How do I sort a list of dictionaries in Python?")
+    assert far["abstained"] and far["answer"] == "Nothing in the catalogue answers that." and "related" not in far
+
+
+def test_the_fitted_abstention_model_is_committed_with_its_figures() -> None:
+    from qa.answers.evidence import FEATURES, MODEL_FILE, AbstainModel
+
+    model = AbstainModel.load()
+    assert set(model.coefficients) == set(FEATURES)
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert data["cross_validated"]["folds"] == 5 and data["fitted_on"]["questions"] > 300
+    typical = dict(model.means)
+    assert 0.0 < model.probability(typical) < 1.0
+    assert model.probability({**typical, "best_dense": 0.9, "lexical": 4.0}) > model.probability(
+        {**typical, "best_dense": 0.1, "lexical": 0.0}
+    )

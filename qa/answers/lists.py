@@ -11,7 +11,6 @@ from qa.answers.model import Answer, Citation
 from qa.catalogue.dates import month_end
 from qa.catalogue.model import Entry
 from qa.question.periods import Period
-from qa.question.places import economies_in
 from qa.question.query import Query
 from qa.question.text import tokens
 from qa.search.retrieval import Retriever, Scored
@@ -30,9 +29,6 @@ _TYPE_WORDS = {
 
 def answer_list(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> Answer | None:
     """The complete answer to a list or count question, or None when it is really a fact question."""
-    who = query.presenter
-    if who and not (query.institutions or query.types or economies_in(who)):
-        return _compose(query, [], by=f"the {who}" if not who.lower().startswith("the ") else who)
     on_topic = False
     if query.structural:
         entries = query.filter.apply(retriever.entries)

@@ -118,9 +118,10 @@ def topic_of(rest: str) -> str:
 _WHO = [
     re.compile(
         r"\b(?:did|has|have|does|do)\s+(?:the\s+)?(?P<who>[\w&'/.-]+(?:\s+[\w&'/.-]+){0,7}?)\s+"
-        r"(?:present|presented|give|gave|make|made|talk|speak|brief|say|share|deliver)\b",
+        r"(?:present|presented|give|gave|make|made|talk|speak|brief|say|share|deliver|tell|told)\b",
         re.IGNORECASE,
     ),
+    re.compile(r"(?P<who>\b[A-Z][\w&/.-]*(?:\s+[A-Z][\w&/.-]*){0,5})['\u2019]s\s+(?:presentation|talk|briefing|slides)\b"),
     re.compile(
         r"\b(?:by|from)\s+(?:the\s+)?(?P<who>[\w&'/.-]+(?:\s+[\w&'/.-]+){0,7}?)\s*(?=[?.!,]|$|\s+(?:in|on|since|before|after|during|between|at|to|about)\b)",
         re.IGNORECASE,
@@ -135,17 +136,25 @@ _NOT_A_NAME = re.compile(
 
 
 def presenter_phrase(question: str) -> str | None:
-    """The presenter a list or count question names ("the World Bank" in "What did the World Bank present?").
+    """The presenter a question names ("the World Bank" in "What did the World Bank present?").
 
-    Only phrases that look like names (a capital letter or digit) count, so "what did they present" is none.
+    Only phrases shaped like names count: capitalised words (with "of", "for", "and" between them), maybe
+    followed by a possessive and one word ("Singapore's government"); so "what did they present" and "did
+    the Boracay review say" name no presenter.
     """
     scrubbed = FORUM.sub(" ", question)
     for pattern in _WHO:
         for m in pattern.finditer(scrubbed):
             who = m.group("who").strip(" .,'")
-            if who and not _NOT_A_NAME.match(who) and re.search(r"[A-Z0-9]", who):
+            if who and not _NOT_A_NAME.match(who) and _NAME_SHAPE.match(who):
                 return who
     return None
+
+
+_NAME_WORD = r"(?:[A-Z0-9][\w&/.-]*)"
+_NAME_SHAPE = re.compile(
+    rf"^{_NAME_WORD}(?:\s+(?:(?:of|for|and|on|the|de|&)\s+)*{_NAME_WORD})*(?:['\u2019]s\s+[a-z]+)?$"
+)
 
 
 _QUESTION_START = re.compile(
@@ -160,3 +169,17 @@ def looks_like_search(text: str) -> bool:
     """A few words typed into a search box ("de minimis", "GST Australia"), not a sentence or a question."""
     count = len(re.findall(r"\w+(?:[-'\u2019]\w+)*", text))
     return 0 < count <= SEARCH_WORDS and not text.rstrip().endswith("?") and not _QUESTION_START.match(text)
+
+
+_FOCUS = re.compile(
+    r"^\s*(?:(?:and|so|then|but)\s+)?(?:what|which|how many|how much|how long)\s+"
+    r"(?:(?:is|are|was|were|does|do|did|the|a|an|kind of|type of|sort of|exactly)\s+)*"
+    r"(?P<head>[\w-]+(?:\s+(?!(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would)\b)[\w-]+)?)",
+    re.IGNORECASE,
+)
+
+
+def focus_phrase(text: str) -> str:
+    """The words right after the wh-word: what is asked for ("penalty" in "What penalty does ...")."""
+    m = _FOCUS.match(text)
+    return m.group("head") if m else ""

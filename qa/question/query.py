@@ -75,6 +75,7 @@ class Query:
     ordinals: frozenset[str] = frozenset()  # ordinal words used ("first", "last", ...)
     unknown_names: tuple[str, ...] = ()  # names (capitalised, or with digits) the catalogue never uses
     search: bool = False  # a few words typed into a search box ("de minimis"), not a question
+    focus: tuple[str, ...] = ()  # content tokens of the thing a wh-phrase asks for ("What penalty ...")
     typed: str = ""  # the question as typed, when spelling corrections made ``text`` differ from it
     corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as read) for each corrected word
     vector: Any = field(default=None, compare=False, repr=False)  # the encoded question, set by the engine
@@ -192,6 +193,7 @@ def _read(text: str, lexicon: Lexicon) -> Query:
         ordinals=ordinal_words(text),
         unknown_names=tuple(_unknown_names(text, lexicon.vocabulary)),
         search=kind == "fact" and reading.looks_like_search(text),
+        focus=tuple(content_tokens(reading.focus_phrase(text))),
     )
 
 
