@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -58,3 +60,11 @@ def _render(answer: Answer) -> RenderableType:
 
 def show(console: Console, answer: Answer) -> None:
     console.print(render(answer))
+
+
+def show_explanation(console: Console, data: dict[str, Any]) -> None:
+    """``--explain``: how the question was read and why the answer ranked as it did, dimmed, after it."""
+    from qa.answers.explain import explain_lines
+
+    console.print(Text(""))
+    console.print(Text("\n".join(explain_lines(data)), style="dim"))

@@ -20,6 +20,7 @@ def status(message: str) -> None:
 def ask(
     question: Annotated[list[str], typer.Argument(help="The question (quotes optional).", show_default=False)],
     json: options.Json = False,
+    explain: options.Explain = False,
     top_k: options.TopK = 5,
     catalogue: options.Catalogue = None,
     index: options.Index = None,
@@ -35,7 +36,14 @@ def ask(
     text = clean_question(" ".join(question))  # an empty question fails before anything loads
     assistant = open_assistant(catalogue, index, model, on_status=status)
     answer = assistant.answer(text, top_k=top_k)
+    why = None
+    if explain:
+        from qa.answers.explain import explain as explain_answer
+
+        why = explain_answer(answer, assistant.retriever)
     if json:
-        render.print_json(answer.to_json())
+        render.print_json(answer.to_json() | ({"explain": why} if why is not None else {}))
         return
     answers.show(render.console(), answer)
+    if why is not None:
+        answers.show_explanation(render.console(), why)

@@ -31,6 +31,7 @@ Follow-ups use the conversation: "Who gave it?", "Where are the slides?", "Tell 
 
   /sources          the last answer's sources in full
   /more             more sentences from the last answer's presentations
+  /explain          how the last question was read and why its answer ranked as it did
   /open N           open source N's link in the browser
   /list [filters]   presentations, filtered as in `msme-qa list`, e.g.
                     /list --institution ITC --since 2022   (also --category, --until)
@@ -50,6 +51,7 @@ _LIST_OPTIONS = {
 @handled
 def chat(
     json: options.Json = False,
+    explain: options.Explain = False,
     top_k: options.TopK = 5,
     catalogue: options.Catalogue = None,
     index: options.Index = None,
@@ -72,7 +74,7 @@ def chat(
 
     live = LiveAssistant(catalogue, index, model, on_status=on_status)
     cat = live.get().catalogue  # the model and index load once, here; a catalogue that fails stops here
-    session = Chat(Conversation(live.get, top_k=top_k), lambda: live.get().catalogue, json=json)
+    session = Chat(Conversation(live.get, top_k=top_k), lambda: live.get().catalogue, json=json, explain=explain)
     if sys.stdin.isatty():
         state = "index brought up to date just now" if said else "index up to date"
         session.repl(welcome(cat, state))
@@ -103,6 +105,7 @@ class Chat:
     conversation: Conversation
     catalogue: Callable[[], Catalogue]
     json: bool = False
+    explain: bool = False
     interactive: bool = False
 
     def __post_init__(self) -> None:
@@ -173,15 +176,39 @@ class Chat:
     def show(self, answer: Answer) -> None:
         data = answer.to_json()
         read_as = next((n.removeprefix("read as: ") for n in answer.notes if n.startswith("read as: ")), None)
+        why = self._explanation(answer) if self.explain else None
         if self.json:
             if read_as:
                 data["read_as"] = read_as
+            if why is not None:
+                data["explain"] = why
             self.emit(data)
             return
         self._separate()
-        if read_as and self.interactive:
+        if read_as and self.interactive and not answer.read_as:
             self.out.print(Text(f"(read as: {read_as})", style="dim"))
         answers.show(self.out, answer)
+        if why is not None:
+            answers.show_explanation(self.out, why)
+        self._flush()
+
+    def _explanation(self, answer: Answer) -> dict[str, Any]:
+        from qa.answers.explain import explain
+
+        return explain(answer, self.conversation.assistant.retriever)
+
+    def explain_last(self) -> None:
+        """/explain: the last answer's explanation."""
+        last = self.conversation.last
+        if last is None:
+            self.say("Nothing to explain yet: ask a question first.", {"explain": None})
+            return
+        why = self._explanation(last)
+        if self.json:
+            self.emit({"question": last.question, "explain": why})
+            return
+        self._separate()
+        answers.show_explanation(self.out, why)
         self._flush()
 
     def emit(self, data: Any) -> None:
@@ -235,6 +262,8 @@ class Chat:
             self.show(self.conversation.more())
         elif name == "/sources":
             self.sources()
+        elif name == "/explain":
+            self.explain_last()
         elif name == "/open":
             self.open(rest.strip())
         elif name == "/list":

@@ -35,6 +35,9 @@ Model = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+Explain = Annotated[
+    bool, typer.Option("--explain", help="Also show how the question was read and why the answer ranked as it did.")
+]
 Institution = Annotated[
     str | None, typer.Option("--institution", "-i", help="Acronym or name, e.g. ITC or 'International Trade Centre'.")
 ]

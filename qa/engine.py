@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from qa.answers.abstain import (
     NOTHING,
@@ -24,7 +25,7 @@ from qa.answers.abstain import (
 from qa.answers.evidence import default_model, evidence
 from qa.answers.facts import compose_fact
 from qa.answers.lists import answer_list
-from qa.answers.model import Answer
+from qa.answers.model import Answer, Trace
 from qa.answers.search import answer_search
 from qa.catalogue.model import Catalogue
 from qa.errors import UsageError
@@ -72,14 +73,18 @@ class Assistant:
 
     def _route(self, query: Query, top_k: int) -> Answer:
         if (absent := absent_presenter(query)) is not None:
-            return absent
+            rule = f"names {query.presenter} as presenter, and no institution of the catalogue goes by that name"
+            decision = {"route": "presenter", "presenter": query.presenter, "answered": False, "rule": rule}
+            return replace(absent, trace=Trace(query, (), decision))
         if query.kind in ("list", "count"):
             listed = answer_list(query, self.retriever, self.settings)
             if listed is not None:
-                return listed
+                return listed if listed.trace else replace(listed, trace=Trace(query, (), {"route": query.kind}))
         if query.search:
             found = answer_search(query, self.retriever, self.settings)
-            return found if found is not None else abstain(query.text)
+            if found is not None:
+                return found
+            return replace(abstain(query.text), trace=Trace(query, (), {"route": "search", "matched": 0}))
         return self.answer_fact(query, top_k=top_k)
 
     @staticmethod
@@ -92,11 +97,12 @@ class Assistant:
     def answer_fact(self, query: Query, *, top_k: int = 5, candidates: Sequence[int] | None = None) -> Answer:
         """Retrieve (among ``candidates``, if given), decide whether to answer, choose sentences, compose."""
         ranked = self.retrieve(query, top_k=top_k, candidates=candidates)
-        why = self.refusal(query, ranked)
+        why, decision = self.decide(query, ranked)
+        trace = Trace(query, tuple(ranked), decision)
         if why is not None:
             near = [s for s in ranked if s.dense >= self.settings.abstain_floor]  # far-off questions get none
-            return replace(abstain(query.text), text=why, related=related(near))
-        return self.compose(query, ranked)
+            return replace(abstain(query.text), text=why, related=related(near), trace=trace)
+        return replace(self.compose(query, ranked), trace=trace)
 
     # The steps, for the conversation's answers that restrict or widen the candidates in between.
 
@@ -104,27 +110,36 @@ class Assistant:
         return self.retriever.rank(query, candidates, limit=max(1, top_k))
 
     def refuses(self, query: Query, ranked: Sequence[Scored]) -> bool:
-        return self.refusal(query, ranked) is not None
+        return self.decide(query, ranked)[0] is not None
 
-    def refusal(self, query: Query, ranked: Sequence[Scored]) -> str | None:
-        """Why the best entries do not answer, as the refusal's text; None when they do.
+    def decide(self, query: Query, ranked: Sequence[Scored]) -> tuple[str | None, dict[str, Any]]:
+        """Why the best entries do not answer, as the refusal's text (None when they do), and the evidence.
 
         About someone else, nothing close in meaning, or not holding what is asked: the hand-set floors and
         the asked-type rule, or, with ``Settings.abstain_model``, the fitted evidence model (measured worse on
         the untouched halves, so off by default; README, "Abstention"). The text names what the closest
         presentation lacks when the question's words show it."""
-        if not ranked or names_someone_else(query, ranked, self.retriever):
-            return NOTHING
+        if not ranked:
+            return NOTHING, {"route": "fact", "answered": False, "rule": "no entries"}
+        if names_someone_else(query, ranked, self.retriever):
+            rule = f"names {', '.join(query.economies)}, which the best entry never mentions"
+            return NOTHING, {"route": "fact", "answered": False, "rule": rule}
         found = evidence(query, ranked, self.retriever)
+        decision: dict[str, Any] = {"route": "fact", "evidence": found.values, "missing": list(found.missing)}
         model = default_model() if self.settings.abstain_model else None
         if model is not None:
-            refused = not model.answers(found.values)
+            p = model.probability(found.values)
+            refused, rule = p < model.threshold, f"fitted model: p(answers) {p:.3f} against {model.threshold:.3f}"
+        elif should_abstain(query, ranked, self.retriever, self.settings):
+            refused, rule = True, "nothing close enough in meaning, or a name the catalogue never uses"
         else:
-            refused = should_abstain(query, ranked, self.retriever, self.settings) or bool(found.values["lacks_type"])
+            refused = bool(found.values["lacks_type"])
+            rule = f"no passage gives the {query.asked} asked for" if refused else "answered"
+        decision.update(answered=not refused, rule=rule)
         if not refused:
-            return None
+            return None, decision
         near = ranked[0].dense >= self.settings.abstain_floor
-        return missing_text(query, ranked[0], found.missing) if near else NOTHING
+        return (missing_text(query, ranked[0], found.missing) if near else NOTHING), decision
 
     def compose(self, query: Query, ranked: Sequence[Scored]) -> Answer:
         return compose_fact(query, ranked, self.retriever, self.settings)

@@ -36,6 +36,16 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Trace:
+    """What an answer was made from, kept for ``--explain``: the Query, the ranked entries (Scored, with the
+    arrays their fused scores were summed from), and how it was decided."""
+
+    query: Any
+    ranked: tuple[Any, ...] = ()
+    decision: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Answer:
     """One answer. ``text`` is exactly what a person is shown, without colour codes."""
 
@@ -49,6 +59,7 @@ class Answer:
     notes: tuple[str, ...] = field(default_factory=tuple)  # how the question was read, for people
     read_as: str | None = None  # the question as understood, when that differs from what was typed
     related: tuple[Citation, ...] = ()  # abstentions only: the closest presentations, not an answer
+    trace: Trace | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -4,7 +4,7 @@ its most relevant sentence and its citation ("de minimis", "customs", "UNCITRAL"
 from __future__ import annotations
 
 from qa.answers.facts import choose_sentences
-from qa.answers.model import Answer, Citation, Sentence
+from qa.answers.model import Answer, Citation, Sentence, Trace
 from qa.question.query import Query
 from qa.search.retrieval import Retriever, Scored
 from qa.settings import DEFAULT, Settings
@@ -29,7 +29,8 @@ def answer_search(query: Query, retriever: Retriever, settings: Settings = DEFAU
         citations.append(Citation(n, e, scored.dense))
     noun = "presentation" if len(hits) == 1 else "presentations"
     text = "\n".join([f"{len(hits)} {noun} match:", *lines])
-    return Answer(query.text, text, sentences=tuple(sentences), citations=tuple(citations), kind="search")
+    trace = Trace(query, tuple(hits), {"route": "search", "matched": len(hits)})
+    return Answer(query.text, text, sentences=tuple(sentences), citations=tuple(citations), kind="search", trace=trace)
 
 
 def matching(query: Query, ranked: list[Scored], retriever: Retriever, settings: Settings) -> list[Scored]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,6 +28,36 @@ class Scored:
     dense: float  # best cosine over the entry's texts
     lexical: float  # raw BM25
     sentence_dense: np.ndarray  # cosine per summary sentence
+    position: int = -1  # the entry's position in the retriever
+    signals: Signals | None = field(default=None, compare=False, repr=False)  # what the fused score was made of
+
+    def parts(self) -> dict[str, float]:
+        """The fused score's parts, read from the arrays the ranking summed (for --explain)."""
+        if self.signals is None:
+            return {}
+        return self.signals.parts(self.position)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """One ranking's per-entry arrays, kept so that an explanation reads the numbers the ranking used."""
+
+    lexical: np.ndarray  # weighted z-score contribution of BM25
+    entry_dense: np.ndarray  # raw cosines
+    sentence_best: np.ndarray
+    dense_entry_part: np.ndarray  # weighted z-score contributions
+    dense_sentence_part: np.ndarray
+    boost: np.ndarray
+
+    def parts(self, i: int) -> dict[str, float]:
+        return {
+            "lexical": float(self.lexical[i]),
+            "dense_entry": float(self.dense_entry_part[i]),
+            "dense_sentence": float(self.dense_sentence_part[i]),
+            "boost": float(self.boost[i]),
+            "entry_cosine": float(self.entry_dense[i]),
+            "best_sentence_cosine": float(self.sentence_best[i]),
+        }
 
 
 def zscore(x: np.ndarray) -> np.ndarray:
@@ -108,11 +138,18 @@ class Retriever:
                         entry_dense[i] = sims[0]
                         own[i] = np.asarray(sims[1:], dtype=np.float64)
                         sentence_best[i] = float(sims[1:].max()) if len(sims) > 1 else float(sims[0])
-        fused = weights.w_lexical * zscore(lexical)
+        lexical_part = weights.w_lexical * zscore(lexical)
+        fused = lexical_part
+        zero = np.zeros(n)
+        dense_entry_part, dense_sentence_part = zero, zero
         if self.dense is not None and qvec is not None:
-            fused = fused + weights.w_dense_entry * zscore(entry_dense)
-            fused = fused + weights.w_dense_sentence * zscore(sentence_best)
-        fused = fused + self._boosts(query)
+            dense_entry_part = weights.w_dense_entry * zscore(entry_dense)
+            dense_sentence_part = weights.w_dense_sentence * zscore(sentence_best)
+            fused = fused + dense_entry_part
+            fused = fused + dense_sentence_part
+        boost = self._boosts(query)
+        fused = fused + boost
+        signals = Signals(lexical_part, entry_dense, sentence_best, dense_entry_part, dense_sentence_part, boost)
         if candidates is None:
             order = np.argsort(-fused, kind="stable")  # stable: ties keep their order, as list.sort did
         else:
@@ -130,8 +167,11 @@ class Retriever:
         # One Scored per returned entry (positional: entry, score, dense, lexical, sentence_dense): the O(n)
         # Python left when a caller takes the whole ranking; answering takes ``limit`` entries.
         if own:
-            return [Scored(entries[i], f, d, x, own[i] if i in own else buffer[slices[i]]) for i, f, d, x in values]
-        return [Scored(entries[i], f, d, x, buffer[slices[i]]) for i, f, d, x in values]
+            return [
+                Scored(entries[i], f, d, x, own[i] if i in own else buffer[slices[i]], i, signals)
+                for i, f, d, x in values
+            ]
+        return [Scored(entries[i], f, d, x, buffer[slices[i]], i, signals) for i, f, d, x in values]
 
     def _boosts(self, intent: Query) -> np.ndarray:
         weights = self.settings
