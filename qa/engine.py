@@ -16,6 +16,8 @@ from qa.answers.abstain import abstain, should_abstain
 from qa.answers.facts import compose_fact, lacks_asked_type
 from qa.answers.lists import answer_list
 from qa.answers.model import Answer
+from qa.answers.order import answer_order, outside
+from qa.answers.totals import answer_total
 from qa.catalogue.model import Catalogue
 from qa.errors import UsageError
 from qa.question.query import Lexicon, Query, read_query
@@ -56,8 +58,19 @@ class Assistant:
         return query.with_vector(self.retriever.query_vector(query.text))
 
     def answer(self, question: str | Query, *, top_k: int = 5) -> Answer:
-        """Route the query: a list or count question gets the complete set of entries, anything else a fact."""
+        """Route the query: a period the catalogue does not cover gets what it covers; a total is counted
+        from the catalogue; the latest or earliest presentation is picked from the matching ones; a list
+        or count question gets the complete set of entries; anything else a fact."""
         query = question if isinstance(question, Query) else self.read(question)
+        beyond = outside(query, self.retriever.entries)
+        if beyond is not None:
+            return beyond
+        if query.total:
+            return answer_total(query, self.retriever)
+        if query.order:
+            picked = answer_order(query, self.retriever, self.settings)
+            if picked is not None:
+                return picked
         if query.kind in ("list", "count"):
             listed = answer_list(query, self.retriever, self.settings)
             if listed is not None:

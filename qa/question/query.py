@@ -17,6 +17,7 @@ from qa.catalogue.filters import Filter
 from qa.catalogue.institutions import institution_aliases
 from qa.catalogue.model import Catalogue
 from qa.question import intent as reading
+from qa.question import structure
 from qa.question.asked import asked_for, expanded_acronyms, ordinal_words
 from qa.question.glossary import expansions
 from qa.question.periods import Period, find_period
@@ -70,6 +71,10 @@ class Query:
     acronyms: tuple[str, ...] = ()  # acronyms a "what does X stand for?" question asks to expand
     ordinals: frozenset[str] = frozenset()  # ordinal words used ("first", "last", ...)
     unknown_names: tuple[str, ...] = ()  # names (capitalised, or with digits) the catalogue never uses
+    order: str | None = None  # "latest" or "earliest": an end of the date order is asked for
+    meeting: bool = False  # a meeting (every presentation of one date) is asked about
+    period_when: bool = False  # the period says when things were presented ("in 2024?"), not "the 2020 package"
+    total: str | None = None  # "meetings", "institutions", "categories", "most" (presenter), "most-category", ...
     vector: Any = field(default=None, compare=False, repr=False)  # the encoded question, set by the engine
 
     @property
@@ -96,7 +101,7 @@ class Query:
         """The same words with no kind or filters: what a one-signal search sees."""
         return Query(self.text, content=self.content, expansions=self.expansions, asked=self.asked,
                      subject=self.subject, subject_expansions=self.subject_expansions, acronyms=self.acronyms,
-                     ordinals=self.ordinals, unknown_names=self.unknown_names, vector=self.vector)
+                     ordinals=self.ordinals, unknown_names=self.unknown_names, vector=self.vector)  # fmt: skip
 
     def with_vector(self, vector: Any) -> Query:
         return replace(self, vector=vector)
@@ -125,6 +130,9 @@ class Query:
             "presenter": self.presenter,
             "asked": self.asked,
             "unknown_names": list(self.unknown_names),
+            "order": self.order,
+            "meeting": self.meeting,
+            "total": self.total,
         }
 
     def describe(self) -> str:
@@ -146,7 +154,10 @@ def read_query(text: str, lexicon: Lexicon) -> Query:
     period = find_period(rest)
     institutions = reading.find_institutions(rest, lexicon.aliases)
     kind = reading.question_kind(text)
-    types = reading.find_types(rest) if kind != "fact" else []
+    if kind == "fact" and structure.list_form(text):
+        kind = "list"
+    order, total = structure.find_order(text), structure.find_total(text)
+    types = reading.find_types(rest) if kind != "fact" or order or total else []
     topic = reading.topic_of(rest)
     content = content_tokens(text)
     subject = content_tokens(reading.FORUM.sub(" ", text))
@@ -173,7 +184,11 @@ def read_query(text: str, lexicon: Lexicon) -> Query:
         period_tokens=tuple(tokens(period.text)) if period else (),
         acronyms=expanded_acronyms(text),
         ordinals=ordinal_words(text),
-        unknown_names=tuple(_unknown_names(text, lexicon.vocabulary)),
+        unknown_names=tuple(_unknown_names(text.replace(period.text, " ") if period else text, lexicon.vocabulary)),
+        order=order,
+        meeting=structure.asks_meeting(text),
+        period_when=bool(period) and structure.period_is_when(text, period.text if period else ""),
+        total=total,
     )
 
 
