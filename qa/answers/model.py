@@ -56,4 +56,5 @@ class Answer:
             "count": self.count,
             "sentences": [{"text": s.text, "citation": s.citation} for s in self.sentences],
             "citations": [c.to_json() for c in self.citations],
+            "kind": self.kind,
         }

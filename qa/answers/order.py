@@ -11,14 +11,19 @@ from qa.answers.facts import compose_fact
 from qa.answers.lists import describe, period_words, select
 from qa.answers.model import Answer, Citation
 from qa.catalogue.model import Entry
+from qa.question.glossary import expansions
 from qa.question.query import Query
-from qa.question.text import tokens
+from qa.question.structure import without_order
+from qa.question.text import content_tokens, tokens
 from qa.search.retrieval import Retriever
 from qa.settings import DEFAULT, Settings
 
 # Words that ask for the order or a meeting, not for a topic ("the most recent talk").
 _ORDER_WORDS = frozenset(
-    tokens("latest most recent recently newest last final lately earliest oldest first very meeting meetings summary")
+    tokens(
+        "latest most recent recently newest last final lately earliest oldest first very meeting meetings summary "
+        "gave given came come delivered made held took place"
+    )
 )
 _PICKED = {"latest": "most recent", "earliest": "earliest"}
 
@@ -66,8 +71,16 @@ def outside(query: Query, entries: Sequence[Entry]) -> Answer | None:
 
 
 def _without_order_words(query: Query) -> Query:
+    """The query a list question would be: no order words in its content or topic."""
     content = tuple(t for t in query.content if t not in _ORDER_WORDS)
-    return replace(query, content=content, kind="list")
+    topic = without_order(query.topic)
+    if topic == query.topic:
+        return replace(query, content=content, kind="list")
+    topic_content = content_tokens(topic)
+    return replace(
+        query, content=content, kind="list", topic=topic, topic_tokens=tuple(tokens(topic)),
+        topic_content=tuple(topic_content), topic_expansions=tuple(expansions(topic_content)),
+    )  # fmt: skip
 
 
 def _one(query: Query, topical: Query, retriever: Retriever, settings: Settings, entry: Entry, head: str) -> Answer:

@@ -68,6 +68,16 @@ def find_order(question: str) -> str | None:
     return min(found)[1] if found else None
 
 
+_TRAILING = re.compile(
+    rf"(?:\s+(?:came|come|was|were|given|presented|held|delivered|the|one|{_LATEST}|{_EARLIEST}))+\s*[?.!]*\s*$", re.I
+)
+
+
+def without_order(topic: str) -> str:
+    """A topic without the order words that end it ("payments came last" -> "payments")."""
+    return _TRAILING.sub("", topic).strip()
+
+
 def asks_meeting(question: str) -> bool:
     """The question is about a meeting (a date of the group), not one presentation."""
     return bool(_MEETING.search(question))
@@ -135,7 +145,7 @@ _LIST_FORMS = (
     # "What MSME Financing presentations were given in 2022?"
     re.compile(
         rf"\b(?:which|what)\s+(?:[\w&'/()-]+\s+){{1,8}}?{_PLURAL}\s+(?:were|was|have\s+been|had\s+been)\s+"
-        r"(?:given|presented|delivered|made|held)\b",
+        r"(?:given|presented|delivered|made|held|on|about|in|from|by)\b",
         re.IGNORECASE,
     ),
     # "Were there any presentations in Q3 2021?", "Who were the presenters classed as Other?"
