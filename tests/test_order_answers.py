@@ -127,3 +127,8 @@ def test_a_superlative_outside_the_catalogue(built_index):
 def test_a_year_naming_a_thing_still_gets_a_fact(built_index):
     data = ask_json(built_index, "Which annex of the 2020 small business package covers access to trade finance?")
     assert data["abstained"] is False and data["citations"]
+
+
+def test_institutions_that_presented_more_than_once(built_index):
+    data = ask_json(built_index, "How many institutions presented more than once?")
+    assert data["count"] == 7 and data["answer"].startswith("7 institutions presented more than once: WTO (7)")

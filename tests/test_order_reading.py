@@ -133,3 +133,10 @@ def test_names_that_differ_by_articles_or_case_are_one_presenter():
     assert name_key("Brazil Mission to the WTO") == name_key("Brazil Mission to WTO")
     assert name_key("The ITC") == name_key("ITC")
     assert name_key("Government of Canada") != name_key("Canada Border Services Agency")
+
+
+def test_more_totals_and_orders():
+    assert find_total("How many institutions presented more than once?") == "institutions-repeat"
+    assert find_total("Which organisation has presented the most?") == "most"
+    assert find_order("Who spoke first at the group?") == "earliest"
+    assert find_order("How many presentations were given on the most recent date?") == "latest"

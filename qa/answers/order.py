@@ -22,7 +22,7 @@ from qa.settings import DEFAULT, Settings
 _ORDER_WORDS = frozenset(
     tokens(
         "latest most recent recently newest last final lately earliest oldest first very meeting meetings summary "
-        "gave given came come delivered made held took place"
+        "gave given came come delivered made held took take place happen happened occur occurred date day spoke speak"
     )
 )
 _PICKED = {"latest": "most recent", "earliest": "earliest"}

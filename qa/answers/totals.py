@@ -59,13 +59,18 @@ def answer_total(query: Query, retriever: Retriever) -> Answer:
     assert query.total is not None
     if query.total.startswith("most"):
         return _most(query, entries, _MOST_BY.get(query.total, "year"))
-    groups = groups_of(entries, query.total)
-    if query.total == "meetings":
+    repeat = query.total == "institutions-repeat"  # "How many institutions presented more than once?"
+    by = "institutions" if repeat else query.total
+    groups = groups_of(entries, by)
+    if repeat:
+        groups = {name: members for name, members in groups.items() if len(members) > 1}
+        entries = sorted((e for members in groups.values() for e in members), key=lambda e: e.date)
+    if by == "meetings":
         groups = dict(sorted(groups.items(), key=lambda kv: kv[1][0].date))
     n = len(groups)
-    _, one, several = _BY[query.total]
+    _, one, several = _BY[by]
     noun = one if n == 1 else several
-    if query.total == "institutions" and query.types:
+    if by == "institutions" and query.types:
         noun = " or ".join(TYPE_WORDS[t] for t in query.types)
         if n == 1:
             noun = noun.removesuffix("s")
@@ -74,8 +79,9 @@ def answer_total(query: Query, retriever: Retriever) -> Answer:
     scope = f" {scope}" if scope else ""
     parts = [f"{name} ({len(members)})" for name, members in groups.items()]
     text = f"The catalogue has {n} {noun}{scope}" + (": " + "; ".join(parts) + "." if parts else ".")
-    if query.total == "institutions":
-        text = f"Presentations{scope} were given by {n} {noun}" + (": " + "; ".join(parts) + "." if parts else ".")
+    if by == "institutions":
+        more = " more than once" if repeat else ""
+        text = f"{n} {noun} presented{scope}{more}" + (": " + "; ".join(parts) + "." if parts else ".")
     return Answer(query.text, text, count=n, citations=_cite(entries), kind="count")
 
 

@@ -15,7 +15,7 @@ _EARLIEST = r"earliest|oldest|first|very\s+first"
 # presenting itself ("When did the WTO last present ...?", "who presented first?").
 _THING = (
     r"(?:presentations?|talks?|sessions?|briefings?|updates?|ones?|meetings?|entr(?:y|ies)|items?|"
-    r"contributions?|appearances?|presenters?|speakers?)"
+    r"contributions?|appearances?|presenters?|speakers?|dates?|days?)"
 )
 _DOING = r"(?:present(?:ed|ing|s)?|spoke|talked|briefed|gave|g[ai]ve|came|appeared|met)"
 _NOT_ORDER = r"(?!\s+(?:half|quarter|step|of\s+all\b|year|month|week)\b)"
@@ -25,13 +25,14 @@ def _order_pattern(words: str) -> re.Pattern[str]:
     return re.compile(
         rf"\b(?:{words}){_NOT_ORDER}(?=(?:\s+[\w&'/().-]+){{0,5}}?\s+{_THING}\b|\s+{_DOING}\b|\s*[?.!]*\s*$)"
         rf"|\b{_DOING}\b[^?.!]*?\b(?:{words})\s*[?.!]*\s*$"
-        rf"|\b{_DOING}\b[^?.!]*?\bfor\s+the\s+(?:{words})\s+time\b",
+        rf"|\b{_DOING}\b[^?.!]*?\bfor\s+the\s+(?:{words})\s+time\b"
+        rf"|\b{_DOING}\s+(?:{words})\b",
         re.IGNORECASE,
     )
 
 
 _ORDER = (("latest", _order_pattern(_LATEST)), ("earliest", _order_pattern(_EARLIEST)))
-_MEETING = re.compile(r"\bmeetings?\b", re.IGNORECASE)
+_MEETING = re.compile(r"\b(?:meetings?|dates?|days?)\b", re.IGNORECASE)
 
 _HOW_MANY = r"\b(?:how\s+many|number\s+of|count\s+(?:the\s+)?)\s+(?:different\s+|distinct\s+|unique\s+|separate\s+)?"
 _TOTALS = (
@@ -48,8 +49,8 @@ _TOTALS = (
     (
         "most",
         re.compile(
-            r"\b(?:most\s+(?:often|frequently|times)|the\s+most\s+(?:presentations?|talks?|times|often)?\s*[?.!]*\s*$|"
-            r"the\s+most\s+(?:presentations?|talks?)|most\s+presentations|more\s+than\s+any(?:one|\s+other))\b",
+            r"\bmost\s+(?:often|frequently|times)\b|\bthe\s+most(?:\s+(?:presentations?|talks?|times|often))?\s*[?.!]*\s*$|"
+            r"\bthe\s+most\s+(?:presentations?|talks?)\b|\bmost\s+presentations\b|\bmore\s+than\s+any(?:one|\s+other)\b",
             re.I,
         ),
     ),
@@ -69,13 +70,15 @@ def find_order(question: str) -> str | None:
 
 
 _TRAILING = re.compile(
-    rf"(?:\s+(?:came|come|was|were|given|presented|held|delivered|the|one|{_LATEST}|{_EARLIEST}))+\s*[?.!]*\s*$", re.I
+    rf"(?:\s+(?:came|come|was|were|given|presented|held|delivered|the|one|dates?|days?|meetings?|{_LATEST}|{_EARLIEST}))+"
+    r"\s*[?.!]*\s*$",
+    re.I,
 )
 
 
 def without_order(topic: str) -> str:
     """A topic without the order words that end it ("payments came last" -> "payments")."""
-    return _TRAILING.sub("", topic).strip()
+    return _TRAILING.sub("", " " + topic).strip()
 
 
 def asks_meeting(question: str) -> bool:
@@ -89,6 +92,7 @@ _OF_CATALOGUE = re.compile(
     r"participat\w*|contribut\w*|took\s+place|held|met|meetings?|sessions?|categor(?:y|ies))\b|" + WHOLE.pattern,
     re.IGNORECASE,
 )
+_REPEAT = re.compile(r"\b(?:more\s+than\s+once|several\s+times|multiple\s+times|repeatedly|twice\s+or\s+more)\b", re.I)
 _MOST_OF = (
     ("most-category", re.compile(r"\b(?:categor(?:y|ies)|topics?|themes?|subjects?)\b", re.I)),
     ("most-meeting", re.compile(r"\b(?:meetings?|dates?|days?|sessions?)\b", re.I)),
@@ -122,6 +126,8 @@ def find_total(question: str) -> str | None:
         if pattern.search(question):
             if name == "most":
                 return next((most for most, of in _MOST_OF if of.search(question)), name)
+            if name == "institutions" and _REPEAT.search(question):
+                return "institutions-repeat"
             return name
     return None
 
