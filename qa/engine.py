@@ -26,7 +26,9 @@ from qa.answers.evidence import default_model, evidence
 from qa.answers.facts import compose_fact
 from qa.answers.lists import answer_list
 from qa.answers.model import Answer, Trace
+from qa.answers.order import answer_order, outside
 from qa.answers.search import answer_search
+from qa.answers.totals import answer_total
 from qa.catalogue.model import Catalogue
 from qa.errors import UsageError
 from qa.question.query import Lexicon, Query, read_query
@@ -67,15 +69,29 @@ class Assistant:
         return query.with_vector(self.retriever.query_vector(query.text))
 
     def answer(self, question: str | Query, *, top_k: int = 5) -> Answer:
-        """Route the query: a list or count question gets the complete set of entries, anything else a fact."""
+        """Route the query: a period the catalogue does not cover gets what it covers; a total is counted
+        from the catalogue; the latest or earliest presentation is picked from the matching ones; a list
+        or count question gets the complete set of entries; anything else a fact."""
         query = question if isinstance(question, Query) else self.read(question)
-        return self._as_read(query, self._route(query, top_k))
+        answer = self._route(query, top_k)
+        if answer.trace is None:
+            answer = replace(answer, trace=Trace(query, (), {"route": answer.kind}))
+        return self._as_read(query, answer)
 
     def _route(self, query: Query, top_k: int) -> Answer:
+        beyond = outside(query, self.retriever.entries)
+        if beyond is not None:
+            return beyond
         if (absent := absent_presenter(query)) is not None:
             rule = f"names {query.presenter} as presenter, and no institution of the catalogue goes by that name"
             decision = {"route": "presenter", "presenter": query.presenter, "answered": False, "rule": rule}
             return replace(absent, trace=Trace(query, (), decision))
+        if query.total:
+            return answer_total(query, self.retriever)
+        if query.order:
+            picked = answer_order(query, self.retriever, self.settings)
+            if picked is not None:
+                return picked
         if query.kind in ("list", "count"):
             listed = answer_list(query, self.retriever, self.settings)
             if listed is not None:

@@ -158,6 +158,7 @@ def test_an_unexpected_error_in_one_question_is_reported_and_the_session_goes_on
             "count": None,
             "sentences": [],
             "citations": [],
+            "kind": "fact",
         },
     ]
     assert err == "msme-qa: unexpected error: RuntimeError: the disk is on fire (MSME_QA_DEBUG=1 shows the traceback)\n"

@@ -18,7 +18,7 @@ from qa.settings import DEFAULT, Settings
 
 # A topic list ("Who presented on cyber security?") is the leading group of the ranking: the entries above
 # the largest drop in fused score among the first Settings.topic_window (qa.settings).
-_TYPE_WORDS = {
+TYPE_WORDS = {
     "Member": "members",
     "IO": "international organizations",
     "Secretariat": "the Secretariat",
@@ -29,7 +29,20 @@ _TYPE_WORDS = {
 
 def answer_list(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> Answer | None:
     """The complete answer to a list or count question, or None when it is really a fact question."""
-    on_topic = False
+    chosen = select(query, retriever, settings)
+    if chosen is None:
+        return None
+    entries, on_topic, matched = chosen
+    if len(entries) == 1:
+        return _single(query, retriever, settings, entries[0], on_topic)
+    return _compose(query, entries, on_topic=on_topic, matched=matched)
+
+
+def select(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> tuple[list[Entry], bool, bool] | None:
+    """The entries a list question means, in date order: those its filters keep (narrowed by its topic, if
+    one stands out: ``on_topic``), else those about its topic (``matched``), else all. None when nothing is
+    about its topic (a fact question)."""
+    on_topic = matched = False
     if query.structural:
         entries = query.filter.apply(retriever.entries)
         if len(entries) > 1 and _topic_of(query, retriever):
@@ -40,16 +53,10 @@ def answer_list(query: Query, retriever: Retriever, settings: Settings = DEFAULT
         entries = _topic_entries(query, retriever, settings)
         if not entries:
             return None
-        entries.sort(key=lambda e: e.date)
-        if len(entries) == 1:
-            return _single(query, retriever, settings, entries[0])
-        return _compose(query, entries, matched=True)
+        matched = True
     else:
         entries = list(retriever.entries)
-    entries.sort(key=lambda e: e.date)
-    if len(entries) == 1:
-        return _single(query, retriever, settings, entries[0], on_topic)
-    return _compose(query, entries, on_topic=on_topic)
+    return sorted(entries, key=lambda e: e.date), on_topic, matched
 
 
 def _single(query: Query, retriever: Retriever, settings: Settings, entry: Entry, on_topic: bool = False) -> Answer:
@@ -63,6 +70,8 @@ def _single(query: Query, retriever: Retriever, settings: Settings, entry: Entry
 
 
 _LIST_WORDS = {"list", "which", "who", "all", "every", "name", "give", "many", "time", "often", "number", "count"}
+# Words for the whole catalogue, not a topic ("How many presentations does the catalogue hold?").
+_LIST_WORDS |= set(tokens("catalogue catalog total altogether overall hold contain ever group heard"))
 
 
 def _topic_words(query: Query) -> list[str]:
@@ -140,7 +149,7 @@ def describe(intent: Query, by: str | None = None, on_topic: bool = False) -> st
     elif intent.institutions:
         parts.append("by " + _join(list(intent.institutions)))
     if intent.types:
-        parts.append("by " + _join([_TYPE_WORDS[t] for t in intent.types]))
+        parts.append("by " + _join([TYPE_WORDS[t] for t in intent.types]))
     if intent.categories:
         parts.append("in " + _join(list(intent.categories)))
     elif intent.topic and (on_topic or not (intent.institutions or intent.types or intent.period)):

@@ -51,15 +51,17 @@ FORUM = re.compile(
 )
 _TYPES = [
     (re.compile(r"\borgani[sz]ed by (?:a )?members?\b|\bon behalf of\b", re.I), "organized by Member"),
-    (re.compile(r"\b(?:international|intergovernmental) organi[sz]ations?\b|\bios\b|\btype io\b", re.I), "IO"),
+    (re.compile(r"\b(?:international|intergovernmental) organi[sz]ations?\b|\bios?\b|\btype io\b", re.I), "IO"),
     (re.compile(r"\b(?:the )?(?:wto )?secretariat\b", re.I), "Secretariat"),
     (
         re.compile(
-            r"\b(?:type |category )?other\b(?= (?:institutions?|organi[sz]ations?|presenters?|type))|\btype other\b",
+            r"\b(?:type |category )?other\b(?= (?:institutions?|organi[sz]ations?|presenters?|type))|\btype other\b"
+            r"|\b(?:classed|classified|listed|marked|typed|categori[sz]ed|labell?ed)\s+as\s+(?:an?\s+)?[\"']?other\b",
             re.I,
         ),
         "Other",
     ),
+    (re.compile(r"(?<!^)(?<![.?!] )\bOther\b(?= (?:presentations?|talks?|presenters?|speakers?)\b)"), "Other"),
     (re.compile(r"\bmembers?(?: governments?| states| economies| countries)?\b|\bgovernments?\b", re.I), "Member"),
 ]
 
@@ -104,7 +106,7 @@ def find_types(rest: str) -> list[str]:
     scrubbed = FORUM.sub(" ", rest)
     for pattern, name in _TYPES:
         if pattern.search(scrubbed):
-            types.append(name)
+            types += [name] if name not in types else []
             scrubbed = pattern.sub(" ", scrubbed)
     return types
 

@@ -1,5 +1,6 @@
 """Date expressions in questions: "in October 2022", "since 2022", "before May 2021",
-"between July and December 2021", "on 8 February 2022", "autumn 2021"."""
+"between July and December 2021", "on 8 February 2022", "autumn 2021", "early 2022", quarters and halves as people say
+them ("Q2 2022", "the third quarter of 2021", "the first half of 2022", "H2 2021")."""
 
 from __future__ import annotations
 
@@ -17,9 +18,21 @@ _DAY = (
 )
 _MONTH = rf"(?P<m3>{_M})\.?,?\s+(?:of\s+)?(?P<y2>\d{{4}})"
 _SEASON = rf"(?:the\s+)?(?P<s>{'|'.join(_SEASONS)})\s+(?:of\s+)?(?P<y3>\d{{4}})"
-_HALF = r"(?:the\s+)?(?P<h>first|second|1st|2nd)\s+half\s+of\s+(?P<y4>\d{4})"
+_OF_YEAR = r"\s+(?:of\s+)?(?:the\s+year\s+)?"
+_HALF = rf"(?:the\s+)?(?P<h>first|second|1st|2nd|last)\s+half{_OF_YEAR}(?P<y4>\d{{4}})"
+_ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 4}
+_QUARTER = (
+    rf"(?:the\s+)?(?P<q>{'|'.join(_ORDINAL)})\s+quarter{_OF_YEAR}(?P<y6>\d{{4}})"
+    r"|\bQ(?P<qn>[1-4])\s*(?:of\s+|,\s*|-|/)?(?P<y7>\d{4})|\bH(?P<hn>[12])\s*(?:of\s+|,\s*|-|/)?(?P<y8>\d{4})"
+    r"|\b(?P<y10>\d{4})[\s/-]?(?:Q(?P<qn2>[1-4])|H(?P<hn2>[12]))\b"
+    r"|(?:the\s+)?(?P<fl>first|last)\s+(?P<nm>two|three|four|five|six|2|3|4|5|6)\s+months\s+of\s+(?:the\s+year\s+)?(?P<y11>\d{4})"
+)
+# "early 2022", "mid-2022", "late 2021": the year's thirds.
+_PART = {"early": (1, 4), "mid": (5, 8), "middle of": (5, 8), "late": (9, 12)}
+_PART_OF = r"(?:the\s+)?(?P<part>early|mid|middle\s+of|late)[\s-]+(?:of\s+)?(?P<y9>\d{4})"
+_MONTHS_N = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, **{str(n): n for n in range(2, 7)}}
 _YEAR = r"(?P<y5>(?:19|20)\d{2})"
-_POINT = re.compile(rf"(?:{_DAY}|{_MONTH}|{_SEASON}|{_HALF}|{_YEAR})(?![\d-])", re.IGNORECASE)
+_POINT = re.compile(rf"(?:{_DAY}|{_MONTH}|{_SEASON}|{_HALF}|{_QUARTER}|{_PART_OF}|{_YEAR})(?![\d-])", re.IGNORECASE)
 _RANGE = re.compile(
     rf"\b(?:between|from)\s+(?P<a>{_M}|\d{{1,2}}\s+(?:{_M}))(?:\s+(?P<ay>\d{{4}}))?\s+(?:and|to|until|till)\s+(?P<b>{_M}|\d{{1,2}}\s+(?:{_M}))\s+(?P<by>\d{{4}})",
     re.IGNORECASE,
@@ -62,6 +75,23 @@ def _span(m: re.Match[str]) -> tuple[date, date]:
     if g.get("y4"):
         year, first = int(g["y4"]), g["h"].lower() in ("first", "1st")
         return (date(year, 1, 1), date(year, 6, 30)) if first else (date(year, 7, 1), date(year, 12, 31))
+    if g.get("y6") or g.get("y7"):
+        year, q = int(g["y6"] or g["y7"]), _ORDINAL[g["q"].lower()] if g.get("q") else int(g["qn"])
+        return date(year, 3 * q - 2, 1), month_end(year, 3 * q)
+    if g.get("y8"):
+        year, first = int(g["y8"]), g["hn"] == "1"
+        return (date(year, 1, 1), date(year, 6, 30)) if first else (date(year, 7, 1), date(year, 12, 31))
+    if g.get("y10"):
+        year, n = int(g["y10"]), int(g["qn2"] or g["hn2"])
+        first, last = (3 * n - 2, 3 * n) if g["qn2"] else (6 * n - 5, 6 * n)
+        return date(year, first, 1), month_end(year, last)
+    if g.get("y11"):
+        year, n = int(g["y11"]), _MONTHS_N[g["nm"].lower()]
+        first, last = (1, n) if g["fl"].lower() == "first" else (13 - n, 12)
+        return date(year, first, 1), month_end(year, last)
+    if g.get("y9"):
+        year, (first, last) = int(g["y9"]), _PART[" ".join(g["part"].lower().split())]
+        return date(year, first, 1), month_end(year, last)
     year = int(g["y5"])
     return date(year, 1, 1), date(year, 12, 31)
 

@@ -17,6 +17,7 @@ from qa.catalogue.filters import Filter
 from qa.catalogue.institutions import institution_aliases
 from qa.catalogue.model import Catalogue
 from qa.question import intent as reading
+from qa.question import structure
 from qa.question.asked import asked_for, expanded_acronyms, ordinal_words
 from qa.question.glossary import expansions
 from qa.question.periods import Period, find_period
@@ -78,6 +79,10 @@ class Query:
     focus: tuple[str, ...] = ()  # content tokens of the thing a wh-phrase asks for ("What penalty ...")
     typed: str = ""  # the question as typed, when spelling corrections made ``text`` differ from it
     corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as read) for each corrected word
+    order: str | None = None  # "latest" or "earliest": an end of the date order is asked for
+    meeting: bool = False  # a meeting (every presentation of one date) is asked about
+    period_when: bool = False  # the period says when things were presented ("in 2024?"), not "the 2020 package"
+    total: str | None = None  # "meetings", "institutions", "categories", "most" (presenter), "most-category", ...
     vector: Any = field(default=None, compare=False, repr=False)  # the encoded question, set by the engine
 
     @property
@@ -104,7 +109,7 @@ class Query:
         """The same words with no kind or filters: what a one-signal search sees."""
         return Query(self.text, content=self.content, expansions=self.expansions, asked=self.asked,
                      subject=self.subject, subject_expansions=self.subject_expansions, acronyms=self.acronyms,
-                     ordinals=self.ordinals, unknown_names=self.unknown_names, vector=self.vector)
+                     ordinals=self.ordinals, unknown_names=self.unknown_names, vector=self.vector)  # fmt: skip
 
     def with_vector(self, vector: Any) -> Query:
         return replace(self, vector=vector)
@@ -135,6 +140,9 @@ class Query:
             "unknown_names": list(self.unknown_names),
             "search": self.search,
             "corrections": [list(pair) for pair in self.corrections],
+            "order": self.order,
+            "meeting": self.meeting,
+            "total": self.total,
         }
 
     def describe(self) -> str:
@@ -164,7 +172,10 @@ def _read(text: str, lexicon: Lexicon) -> Query:
     period = find_period(rest)
     institutions = reading.find_institutions(rest, lexicon.aliases)
     kind = reading.question_kind(text)
-    types = reading.find_types(rest) if kind != "fact" else []
+    if kind == "fact" and structure.list_form(text):
+        kind = "list"
+    order, total = structure.find_order(text), structure.find_total(text)
+    types = reading.find_types(rest) if kind != "fact" or order or total else []
     topic = reading.topic_of(rest)
     content = content_tokens(text)
     subject = content_tokens(reading.FORUM.sub(" ", text))
@@ -191,9 +202,13 @@ def _read(text: str, lexicon: Lexicon) -> Query:
         period_tokens=tuple(tokens(period.text)) if period else (),
         acronyms=expanded_acronyms(text),
         ordinals=ordinal_words(text),
-        unknown_names=tuple(_unknown_names(text, lexicon.vocabulary)),
-        search=kind == "fact" and reading.looks_like_search(text),
+        unknown_names=tuple(_unknown_names(text.replace(period.text, " ") if period else text, lexicon.vocabulary)),
+        search=kind == "fact" and not order and not total and reading.looks_like_search(text),
         focus=tuple(content_tokens(reading.focus_phrase(text))),
+        order=order,
+        meeting=structure.asks_meeting(text),
+        period_when=bool(period) and structure.period_is_when(text, period.text if period else ""),
+        total=total,
     )
 
 

@@ -1,0 +1,105 @@
+"""Order questions: the latest or earliest presentation (or meeting) among those a list question would
+match, and periods the catalogue does not cover."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from qa.answers.facts import compose_fact
+from qa.answers.lists import describe, period_words, select
+from qa.answers.model import Answer, Citation
+from qa.catalogue.model import Entry
+from qa.question.glossary import expansions
+from qa.question.query import Query
+from qa.question.structure import without_order
+from qa.question.text import content_tokens, tokens
+from qa.search.retrieval import Retriever
+from qa.settings import DEFAULT, Settings
+
+# Words that ask for the order or a meeting, not for a topic ("the most recent talk").
+_ORDER_WORDS = frozenset(
+    tokens(
+        "latest most recent recently newest last final lately earliest oldest first very meeting meetings summary "
+        "gave given came come delivered made held took take place happen happened occur occurred date day spoke speak"
+    )
+)
+_PICKED = {"latest": "most recent", "earliest": "earliest"}
+
+
+def answer_order(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> Answer | None:
+    """The latest or earliest matching presentation(s), or every presentation of that meeting; None when
+    nothing is about the question's topic (then it is answered as a fact)."""
+    assert query.order is not None
+    topical = _without_order_words(query)
+    chosen = select(topical, retriever, settings)
+    if chosen is None:
+        return None
+    entries, on_topic, _ = chosen
+    scope = describe(topical, on_topic=on_topic)
+    scope = f" {scope}" if scope else ""
+    if not entries:
+        text = f"The catalogue has no presentations{scope}."
+        return Answer(query.text, text, count=0, kind="list")
+    day = entries[-1].date if query.order == "latest" else entries[0].date
+    word = _PICKED[query.order]
+    if query.meeting:
+        ones = [e for e in retriever.entries if e.date == day]
+        head = f"The {word} meeting{scope} was on {_day(day)}, with {_presentations(len(ones))}:"
+        return _listed(query, ones, head)
+    ones = [e for e in entries if e.date == day]
+    if len(ones) > 1:
+        return _listed(query, ones, f"The {word} presentations{scope} were given on {_day(day)}:")
+    return _one(query, topical, retriever, settings, ones[0], f"The {word} presentation{scope}")
+
+
+def outside(query: Query, entries: Sequence[Entry]) -> Answer | None:
+    """For a period the catalogue does not reach: what it covers, and that nothing is in the period."""
+    period = query.period
+    if period is None or not entries:
+        return None
+    first, last = min(e.date for e in entries), max(e.date for e in entries)
+    if (period.start is None or period.start <= last) and (period.end is None or period.end >= first):
+        return None
+    text = f"The catalogue covers {_day(first)} to {_day(last)}; nothing {period_words(period)}."
+    if query.kind in ("list", "count") or query.total:
+        return Answer(query.text, text, count=0, kind="count" if query.total else query.kind)
+    if query.order or query.period_when:
+        return Answer(query.text, text, abstained=True, kind="abstain")
+    return None  # "the 2020 package" names a thing, not when it was presented
+
+
+def _without_order_words(query: Query) -> Query:
+    """The query a list question would be: no order words in its content or topic."""
+    content = tuple(t for t in query.content if t not in _ORDER_WORDS)
+    topic = without_order(query.topic)
+    if topic == query.topic:
+        return replace(query, content=content, kind="list")
+    topic_content = content_tokens(topic)
+    return replace(
+        query, content=content, kind="list", topic=topic, topic_tokens=tuple(tokens(topic)),
+        topic_content=tuple(topic_content), topic_expansions=tuple(expansions(topic_content)),
+    )  # fmt: skip
+
+
+def _one(query: Query, topical: Query, retriever: Retriever, settings: Settings, entry: Entry, head: str) -> Answer:
+    """One presentation: name it, then its summary's best sentences, as a fact answer gives them."""
+    ranked = retriever.rank(topical, candidates=[retriever.index_of[entry.id]])
+    fact = compose_fact(topical, ranked, retriever, settings)
+    text = f"{head} is {entry.title} ({entry.institution}, {_day(entry.date)}). {fact.text}".strip()
+    return replace(fact, question=query.text, text=text, count=None, kind="fact", abstained=False)
+
+
+def _listed(query: Query, entries: Sequence[Entry], head: str) -> Answer:
+    citations = tuple(Citation(i + 1, e) for i, e in enumerate(entries))
+    lines = [head] + [f"[{c.n}] {c.entry.title} ({c.entry.institution})" for c in citations]
+    return Answer(query.text, "\n".join(lines), count=len(entries), citations=citations, kind="list")
+
+
+def _presentations(n: int) -> str:
+    return f"{n} presentation" + ("" if n == 1 else "s")
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
