@@ -93,6 +93,7 @@ TYPE_ASK = re.compile(r"\b(?:an?\s+)?(?:IO|international organi[sz]ation|secreta
 MONTHS = {m: i + 1 for i, m in enumerate("january february march april may june july august september october "
                                            "november december".split())}
 MONTH = re.compile(rf"\b({'|'.join(MONTHS)})\b", re.I)
+SERIES_TITLE = 0.2  # share of title words (stemmed) two entries of one series have in common, at least
 _FILLER = {"got", "get", "have", "has", "there", "anything", "something", "speaker", "io", "member", "kind",
            "type", "exactly", "actually", "sort", "presenter", "organisation", "organization", "with", "whole"}
 
@@ -210,7 +211,7 @@ def in_series(entries: list[Entry] | tuple[Entry, ...], ref: Entry, backward: bo
     side = [e for e in entries if e.institution == ref.institution and e.id != ref.id
             and (e.date < ref.date if backward else e.date > ref.date)]
     side.sort(key=lambda e: abs((e.date - ref.date).days))
-    similar = [e for e in side if title_similarity(e.title, ref.title) >= 0.5]
+    similar = [e for e in side if title_similarity(e.title, ref.title) >= SERIES_TITLE]
     return similar + [e for e in side if e not in similar] if similar else side
 
 
@@ -240,7 +241,8 @@ def list_filter(asst: Assistant, text: str, listed: tuple[Entry, ...]) -> tuple[
         said.append(f"in {month.group(1)}")
     places = economies_in(text)
     if places and not institutions:
-        kept = [e for e in kept if places & economies_in(f"{e.institution} {e.title}")]
+        named = [e for e in kept if places & economies_in(f"{e.institution} {e.title}")]
+        kept = named or [e for e in kept if places & economies_in(e.summary)]  # else a case study it tells
         said.append("from " + " and ".join(sorted(places)))
     if not said:
         return (list(listed) if BY_DATE.search(text) else None), said
