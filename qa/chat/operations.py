@@ -30,7 +30,7 @@ from qa.answers.model import Answer, Citation
 from qa.catalogue.filters import Filter
 from qa.catalogue.model import Entry
 from qa.chat import replies
-from qa.chat.followups import LINK, WHO, Names
+from qa.chat.followups import LINK, OTHER, WHO, Names
 from qa.engine import Assistant
 from qa.question.intent import find_types
 from qa.question.periods import find_period
@@ -191,6 +191,8 @@ def filter_list(asst: Assistant, text: str, state: State, names: Names) -> Op | 
 def attribute(asst: Assistant, text: str, state: State, names: Names) -> Op | None:
     """ "got a link to the slides?", "is that presenter an IO, a member or something else?"."""
     if not (LINK.search(text) or WHO.search(text) or TYPE_ASK.search(text)) or find_period(text):
+        return None
+    if OTHER.search(text) and not TYPE_ASK.search(text):  # "Who else presented on that?": the rest
         return None
     if names.spans(text) or set(content_tokens(names.subject(text))) - _FILLER:
         return None
