@@ -128,6 +128,8 @@ class Conversation:
         reading = self.read(question, asst)
         answer = self._ask(asst, question, reading)
         note = next((n.removeprefix("read as: ") for n in answer.notes if n.startswith("read as: ")), "")
+        if reading.act == "pick" and len(reading.targets) == 1:
+            note = note or f"picked {reading.targets[0].title!r}"
         self.turns.append(Turn(clean_question(question), reading.act, note or reading.question, answer))
         return answer
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.answers.model import Answer, Citation
 from qa.catalogue.filters import Filter
@@ -35,6 +35,7 @@ from qa.engine import Assistant
 from qa.question.intent import find_types
 from qa.question.periods import find_period
 from qa.question.places import economies_in
+from qa.question.query import read_query
 from qa.question.text import content_tokens
 
 
@@ -202,7 +203,8 @@ def attribute(asst: Assistant, text: str, state: State, names: Names) -> Op | No
             return _clarify(text, state.listed, "attribute")
         return None
     act = "link" if LINK.search(text) else "who"
-    return Op("attribute", replies.template(text, (ref,), act), f"{act} of {ref.title!r}", (ref,))
+    what = "the link" if act == "link" else "presenter and date"
+    return Op("attribute", replies.template(text, (ref,), act), f"{what} of {ref.title!r}", (ref,))
 
 
 # Helpers -------------------------------------------------------------------------------------------
@@ -224,7 +226,7 @@ def title_similarity(a: str, b: str) -> float:
 
 def list_filter(asst: Assistant, text: str, listed: tuple[Entry, ...]) -> tuple[list[Entry] | None, list[str]]:
     """The listed entries the line's filters keep, and the filters in words; None if it names none."""
-    query = asst.read(text)
+    query = read_query(text, asst.lexicon)  # only its filters are needed: no encoding
     period = query.period
     institutions = tuple(i for i in query.institutions if any(e.institution == i for e in listed))
     types = tuple(find_types(text))
@@ -281,8 +283,6 @@ def about_entry(asst: Assistant, text: str, entry: Entry, names: Names) -> Answe
 
 
 def replace_question(answer: Answer, text: str) -> Answer:
-    from dataclasses import replace
-
     return replace(answer, question=text)
 
 
