@@ -27,7 +27,8 @@ PROMPT = "msme-qa> "
 HELP = """\
 Ask in plain words: "Who presented on cyber security?", "What is Australia's de minimis threshold?"
 Follow-ups use the conversation: "Who gave it?", "Where are the slides?", "Tell me more",
-"the second one", "And what did UNCITRAL say?". A question naming its own subject starts afresh.
+"the second one", "Who else presented that day?", "What else did they present?", "And the next update?",
+"Which of those was in 2022?", "And what did UNCITRAL say?". A question naming its own subject starts afresh.
 
   /sources          the last answer's sources in full
   /more             more sentences from the last answer's presentations
@@ -36,6 +37,7 @@ Follow-ups use the conversation: "Who gave it?", "Where are the slides?", "Tell 
   /list [filters]   presentations, filtered as in `msme-qa list`, e.g.
                     /list --institution ITC --since 2022   (also --category, --until)
   /reset            forget the conversation
+  /history          the turns so far, with how each was read
   /help             this help
   /quit             leave (or Ctrl-D; Ctrl-C clears the line being typed)"""
 _LIST_OPTIONS = {
@@ -258,6 +260,8 @@ class Chat:
         elif name == "/reset":
             self.conversation.reset()
             self.say("Forgotten: the next question starts afresh.", {"reset": True})
+        elif name == "/history":
+            self.history()
         elif name == "/more":
             self.show(self.conversation.more())
         elif name == "/sources":
@@ -271,6 +275,19 @@ class Chat:
         else:
             raise UsageError(f"unknown command {name}; /help lists the commands")
         return True
+
+    def history(self) -> None:
+        turns = self.conversation.turns
+        if not turns:
+            self.say("No turns yet: ask a question.", [])
+            return
+        lines = []
+        for n, t in enumerate(turns, 1):
+            first = t.answer.citations[0].entry.title if t.answer.citations else "nothing cited"
+            lines.append(f"{n}. {t.typed}\n   read as ({t.operation}): {t.read_as}\n   -> {first}")
+        data = [{"question": t.typed, "operation": t.operation, "read_as": t.read_as,
+                 "cited": [c.entry.id for c in t.answer.citations]} for t in turns]
+        self.say("\n".join(lines), data)
 
     def sources(self) -> None:
         last = self.conversation.last

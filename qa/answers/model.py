@@ -78,4 +78,4 @@ class Answer:
         return out
 
 
-KINDS = ("fact", "list", "count", "search", "abstain")
+KINDS = ("fact", "list", "count", "search", "abstain", "clarify")  # clarify: "Which one do you mean?"

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field, replace
 
 from qa.answers.model import Answer
 from qa.catalogue.model import Entry
-from qa.chat import replies
+from qa.chat import operations, replies
 from qa.chat.followups import LEAD, LINK, MORE, ORDINAL, OTHER, PLURAL, WH, WHO, Names, reference
 from qa.chat.rewrite import carry, name_picked, nth, stand_in, swap_in
 from qa.engine import Assistant, clean_question
@@ -83,6 +83,16 @@ class Topic:
     answer: Answer
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One turn as remembered: what was typed, how it was read, and the answer it got."""
+
+    typed: str
+    operation: str  # "new", "follow", "more", "who", "link", "pick", or an operation of qa.chat.operations
+    read_as: str
+    answer: Answer
+
+
 @dataclass
 class Conversation:
     """Wraps an assistant (or a function returning the current one) and remembers what was said."""
@@ -93,6 +103,7 @@ class Conversation:
     focus: tuple[Entry, ...] = ()  # what "it" refers to; empty after a list: "it" is then every listed entry
     last: Answer | None = None  # the last answer shown (/sources, /open N)
     shown: dict[str, set[int]] = field(default_factory=dict)  # entry id -> summary sentences shown
+    turns: list[Turn] = field(default_factory=list)  # every turn, for /history
     _cache: tuple[Retriever, Names] | None = field(default=None, init=False, repr=False)
 
     def _names(self, asst: Assistant) -> Names:
@@ -106,12 +117,42 @@ class Conversation:
 
     def reset(self) -> None:
         """Forget the conversation (/reset)."""
-        self.topic, self.focus, self.last, self.shown = None, (), None, {}
+        self.topic, self.focus, self.last, self.shown, self.turns = None, (), None, {}, []
 
     def ask(self, question: str) -> Answer:
         """Answer ``question`` in the light of what was said; UsageError for an empty or unanswerable reference."""
         asst = self.assistant
+        op = self._operate(asst, question)
+        if op is not None:
+            return op
         reading = self.read(question, asst)
+        answer = self._ask(asst, question, reading)
+        note = next((n.removeprefix("read as: ") for n in answer.notes if n.startswith("read as: ")), "")
+        if reading.act == "pick" and len(reading.targets) == 1:
+            note = note or f"picked {reading.targets[0].title!r}"
+        self.turns.append(Turn(clean_question(question), reading.act, note or reading.question, answer))
+        return answer
+
+    def _operate(self, asst: Assistant, question: str) -> Answer | None:
+        """A follow-up read as an operation on the state (qa.chat.operations), answered; None if it is none."""
+        if self.topic is None:
+            return None
+        text = clean_question(question)
+        listed = tuple(c.entry for c in self.topic.answer.citations)
+        was_list = self.topic.answer.count is not None or self.topic.answer.kind == "clarify"
+        op = operations.operate(asst, text, operations.State(listed, self.focus, was_list), self._names(asst))
+        if op is None:
+            return None
+        answer = replace(op.answer, question=text, notes=(f"read as: {op.read_as}",))
+        if op.listing or op.focus:  # it becomes what the next follow-up acts on
+            self.topic = Topic(op.read_as, Query(op.read_as), self.topic.subject, answer)
+            self.shown = {}
+        self.focus = op.focus
+        self.last = answer
+        self.turns.append(Turn(text, op.name, op.read_as, answer))
+        return answer
+
+    def _ask(self, asst: Assistant, question: str, reading: Reading) -> Answer:
         if reading.act == "more":
             assert self.topic is not None
             listed = [c.entry for c in self.topic.answer.citations]
