@@ -1,4 +1,7 @@
-"""Showing an answer: sentences with [n] markers, then the numbered sources with clickable links."""
+"""Showing an answer: sentences with [n] markers, then the numbered sources with clickable links.
+
+Every piece of catalogue text goes through :func:`cli.render.safe`: no control character reaches the terminal.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +9,16 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cli.render import link_text
+from cli.render import link_style, link_text, safe
 from qa.answers.model import Answer, Citation
 
 
 def source_line(c: Citation) -> Text:
     e = c.entry
     out = Text(f"[{c.n}] ", style="bold cyan")
-    out.append(e.title, style="bold")
-    out.append(f" — {e.institution} ({e.institution_type}), {e.date.day} {e.date:%B %Y}\n    ")
+    out.append_text(safe(e.title, "bold"))
+    out.append_text(safe(f" — {e.institution} ({e.institution_type}), {e.date.day} {e.date:%B %Y}"))
+    out.append("\n    ")
     out.append_text(link_text(e.link))
     return out
 
@@ -27,21 +31,21 @@ def list_table(answer: Answer) -> Table:
     table.add_column("Institution", ratio=2)
     for c in answer.citations:
         e = c.entry
-        title = Text(e.title, style=f"link {e.link}" if e.link else "")
-        table.add_row(str(c.n), e.date.isoformat(), title, f"{e.institution} ({e.institution_type})")
+        title = safe(e.title, link_style(e.link))
+        table.add_row(str(c.n), e.date.isoformat(), title, safe(f"{e.institution} ({e.institution_type})"))
     return table
 
 
 def render(answer: Answer) -> RenderableType:
     """What a person sees; the plain-text content equals ``answer.text`` plus the sources."""
     if answer.abstained:
-        return Text(answer.text, style="yellow")
+        return safe(answer.text, "yellow", lines=True)
     if answer.count is not None and answer.count != 1:
-        head = answer.text.splitlines()[0]
+        head = answer.text.splitlines()[0] if answer.text else ""
         if not answer.citations:
-            return Text(head)
-        return Group(Text(head, style="bold"), list_table(answer))
-    body = Text(answer.text)
+            return safe(head)
+        return Group(safe(head, "bold"), list_table(answer))
+    body = safe(answer.text, lines=True)
     sources = [source_line(c) for c in answer.citations]
     return Group(body, Text(""), Text("Sources", style="bold"), *sources)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json as jsonlib
 import shlex
 import sys
 import traceback
@@ -122,7 +121,7 @@ class Chat:
             status(f"history will not be kept: {exc}")
             history = InMemoryHistory()
         prompt: PromptSession[str] = PromptSession(history=history)
-        self.out.print(Text(greeting, style="bold"))
+        self.out.print(render.safe(greeting, "bold"))
         while True:
             try:
                 line = prompt.prompt(PROMPT)
@@ -180,12 +179,12 @@ class Chat:
             return
         self._separate()
         if read_as and self.interactive:
-            self.out.print(Text(f"(read as: {read_as})", style="dim"))
+            self.out.print(render.safe(f"(read as: {read_as})", "dim"))
         answers.show(self.out, answer)
         self._flush()
 
     def emit(self, data: Any) -> None:
-        sys.stdout.write(jsonlib.dumps(data, ensure_ascii=False) + "\n")
+        sys.stdout.write(render.json_text(data) + "\n")
         sys.stdout.flush()
 
     def say(self, text: str | Text, data: Any = None) -> None:
@@ -194,7 +193,8 @@ class Chat:
             self.emit(data if data is not None else {"message": str(text)})
             return
         self._separate()
-        self.out.print(Text(text) if isinstance(text, str) else text)  # never Rich markup: "[filters]" is text
+        # Never Rich markup ("[filters]" is text), never a control character (a title may be in it).
+        self.out.print(render.safe(text, lines=True) if isinstance(text, str) else text)
         self._flush()
 
     def _flush(self) -> None:
@@ -204,7 +204,7 @@ class Chat:
         """One line on stderr (and, with --json, an error object in place of the answer); never a traceback
         unless MSME_QA_DEBUG=1."""
         known = environment_problem(exc) or (str(exc) if _is_domain(exc) else None)
-        message = known or f"unexpected error: {type(exc).__name__}: {exc}"
+        message = render.printable(known or f"unexpected error: {type(exc).__name__}: {exc}")
         hint = ""
         if known is None:
             if debug():
@@ -260,6 +260,7 @@ class Chat:
     def open(self, arg: str) -> None:
         import webbrowser
 
+        from qa.catalogue.links import is_web_link
         from qa.errors import UsageError
 
         last = self.conversation.last
@@ -273,6 +274,8 @@ class Chat:
         entry = cited[int(arg) - 1].entry
         if not entry.link:
             raise UsageError(f"[{arg}] {entry.title} has no link in the catalogue")
+        if not is_web_link(entry.link):
+            raise UsageError(f"[{arg}] {entry.title}: its link {entry.link[:80]!r} is not a web link; not opening it")
         opened = webbrowser.open(entry.link)
         verb = "Opened" if opened else "Could not open a browser here; the link is"
         self.say(f"{verb} [{arg}] {entry.title}: {entry.link}", {"opened": opened, "n": int(arg), "link": entry.link})
