@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qa.catalogue.bounds import check_package, read_bounded
 from qa.catalogue.links import is_mail_link
 from qa.catalogue.paragraphs import Paragraph, Removed, normalize_typography, urls_in
 from qa.errors import CatalogueError
@@ -75,13 +76,14 @@ def _open(source: str | os.PathLike[str] | bytes) -> Any:
     name = _name(source)
     if not isinstance(source, bytes):
         try:
-            source = Path(source).read_bytes()
+            source = read_bounded(Path(source), "the Word document")
         except OSError as exc:
             raise CatalogueError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
     if not source:
         raise CatalogueError(f"{name}: the Word document is empty")
     if not source.startswith(b"PK"):
         raise CatalogueError(f"{name}: not a Word document (a .docx file is a zip package)")
+    check_package(source, name)  # sizes, part count and ratio, before python-docx inflates anything
     try:
         return docx.Document(io.BytesIO(source))
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, EOFError) as exc:

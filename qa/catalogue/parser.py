@@ -209,9 +209,9 @@ def _thematic_categories(paras: Sequence[Paragraph]) -> list[str]:
 
 
 def _next_text(paras: Sequence[Paragraph], i: int) -> Paragraph | None:
-    for para in paras[i + 1 :]:
-        if not para.blank:
-            return para
+    for j in range(i + 1, len(paras)):  # not paras[i + 1 :]: a copy per call is quadratic in the document
+        if not paras[j].blank:
+            return paras[j]
     return None
 
 
