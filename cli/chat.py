@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 import traceback
@@ -88,10 +89,22 @@ def welcome(cat: Catalogue, index_state: str) -> str:
 
 
 def history_file() -> Path:
+    """The chat history (everything the user asked): created 0600 in a 0700 directory.
+
+    A history file that already exists keeps its mode; if other users can read it, say so once.
+    """
     from platformdirs import user_data_dir
 
-    path = Path(user_data_dir("msme-qa")) / "chat-history"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from embeddings import private_dir
+
+    path = private_dir(user_data_dir("msme-qa")) / "chat-history"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        readable_by_others = os.fstat(fd).st_mode & 0o044
+    finally:
+        os.close(fd)
+    if readable_by_others:
+        status(f"the chat history {path} can be read by other users; `chmod 600 {path}` makes it private")
     return path
 
 

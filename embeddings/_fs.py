@@ -17,6 +17,31 @@ from typing import Any
 from embeddings.errors import IndexLocked
 
 _CHUNK = 1 << 20
+PRIVATE_DIR_MODE = 0o700  # what the XDG base-directory spec asks of the directories a program creates
+
+
+def private_dir(path: Path | str) -> Path:
+    """Make ``path`` a directory, creating it and any missing parent with mode 0700 whatever the umask.
+
+    The one place that decides how msme-qa creates a directory (indexes, generations, the encoder
+    cache, the chat history's directory). Directories that already exist are left as they are.
+    Raises FileExistsError if ``path`` exists and is not a directory, like ``mkdir(exist_ok=True)``.
+    """
+    path = Path(path)
+    missing: list[Path] = []
+    probe = path
+    while not os.path.lexists(probe) and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for directory in reversed(missing):
+        try:
+            os.mkdir(directory, PRIVATE_DIR_MODE)
+        except FileExistsError:
+            continue  # another process made it first: it is theirs to have set
+        os.chmod(directory, PRIVATE_DIR_MODE)  # a umask of 0o077 would agree; 0o277 would not
+    if not path.is_dir():
+        raise FileExistsError(errno.EEXIST, "exists and is not a directory", str(path))
+    return path
 
 
 def sha256_file(path: Path) -> str:
@@ -100,7 +125,7 @@ def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
 
     The kernel drops the lock when the holder dies, so a SIGKILLed rebuild never leaves a stale lock.
     """
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(lock_path.parent)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + timeout

@@ -29,6 +29,7 @@ from embeddings._fs import (
     file_record,
     fsync_dir,
     fsync_tree,
+    private_dir,
     read_json,
     remove_tree,
     replace_atomically,
@@ -184,8 +185,8 @@ class GenerationWriter:
 @contextlib.contextmanager
 def new_generation(index_dir: Path) -> Iterator[GenerationWriter]:
     """Yield a writer; if the block raises before commit, its temp dir is removed."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    writer = GenerationWriter(index_dir)
+    private_dir(index_dir)
+    writer = GenerationWriter(index_dir)  # its temp dir, later the generation, is 0700 (mkdtemp)
     try:
         yield writer
     finally:
