@@ -115,8 +115,33 @@ def fsync_tree(root: Path) -> None:
 
 
 def remove_tree(path: Path) -> None:
-    """Delete a directory tree, ignoring what has already gone (another cleanup, a reader's retry)."""
+    """Delete a directory tree, ignoring what has already gone (another cleanup, a reader's retry).
+
+    A symbolic link is removed itself, never followed: an index someone else built may hold one that
+    points at the user's files. (Inside a tree, rmtree never follows links either.)
+    """
+    if path.is_symlink():
+        path.unlink(missing_ok=True)
+        return
     shutil.rmtree(path, ignore_errors=True)
+
+
+def contained(root: Path, name: object) -> Path | None:
+    """``root / name`` when ``name`` is a plain relative path that stays inside ``root``, else None.
+
+    Refused: anything but a non-empty string, absolute paths, ``..``, ``.`` or empty components,
+    backslashes, NUL, and a path whose symbolic links (resolved without opening a file) lead out.
+    """
+    if not isinstance(name, str) or not name or "\\" in name or "\x00" in name or name.startswith("/"):
+        return None
+    if any(part in ("", ".", "..") for part in name.split("/")):
+        return None
+    path = root / name
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
+    return path if inside else None
 
 
 @contextlib.contextmanager

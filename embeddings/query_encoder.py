@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from embeddings._fs import (
+    contained,
     file_record,
     fsync_dir,
     fsync_tree,
@@ -146,7 +147,9 @@ def read_encoder_config(directory: Path) -> dict[str, Any]:
 def verify_encoder_files(directory: Path, config: dict[str, Any]) -> None:
     """Check size and sha256 of the model and tokenizer against encoder.json."""
     for name, record in config["files"].items():
-        path = directory / name
+        path = contained(directory, name)
+        if path is None:
+            raise IndexCorrupt(directory / CONFIG_FILE, f"names a file outside its directory ({str(name)[:80]!r})")
         if not path.is_file():
             raise IndexCorrupt(path, "is missing")
         if path.stat().st_size != record["size"]:
