@@ -1,4 +1,7 @@
-"""Showing an answer: sentences with [n] markers, then the numbered sources with clickable links."""
+"""Showing an answer: sentences with [n] markers, then the numbered sources with clickable links.
+
+Every piece of catalogue text goes through :func:`cli.render.safe`: no control character reaches the terminal.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,16 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cli.render import link_text
+from cli.render import link_style, link_text, safe
 from qa.answers.model import Answer, Citation
 
 
 def source_line(c: Citation) -> Text:
     e = c.entry
     out = Text(f"[{c.n}] ", style="bold cyan")
-    out.append(e.title, style="bold")
-    out.append(f" — {e.institution} ({e.institution_type}), {e.date.day} {e.date:%B %Y}\n    ")
+    out.append_text(safe(e.title, "bold"))
+    out.append_text(safe(f" — {e.institution} ({e.institution_type}), {e.date.day} {e.date:%B %Y}"))
+    out.append("\n    ")
     out.append_text(link_text(e.link))
     return out
 
@@ -29,8 +33,8 @@ def list_table(answer: Answer) -> Table:
     table.add_column("Institution", ratio=2)
     for c in answer.citations:
         e = c.entry
-        title = Text(e.title, style=f"link {e.link}" if e.link else "")
-        table.add_row(str(c.n), e.date.isoformat(), title, f"{e.institution} ({e.institution_type})")
+        title = safe(e.title, link_style(e.link))
+        table.add_row(str(c.n), e.date.isoformat(), title, safe(f"{e.institution} ({e.institution_type})"))
     return table
 
 
@@ -38,22 +42,22 @@ def render(answer: Answer) -> RenderableType:
     """What a person sees; the plain-text content equals ``answer.text`` plus the sources."""
     body = _render(answer)
     if answer.read_as:
-        return Group(Text(f"(read as: {answer.read_as})", style="dim"), body)
+        return Group(safe(f"(read as: {answer.read_as})", "dim"), body)
     return body
 
 
 def _render(answer: Answer) -> RenderableType:
     if answer.abstained:
-        return Text(answer.text, style="yellow")
+        return safe(answer.text, "yellow", lines=True)
     if answer.kind == "search":
         links = [Text(f"[{c.n}] ", style="bold cyan").append_text(link_text(c.entry.link)) for c in answer.citations]
-        return Group(Text(answer.text), Text(""), Text("Links", style="bold"), *links)
+        return Group(safe(answer.text, lines=True), Text(""), Text("Links", style="bold"), *links)
     if answer.count is not None and answer.count != 1:
-        head = answer.text.splitlines()[0]
+        head = answer.text.splitlines()[0] if answer.text else ""
         if not answer.citations:
-            return Text(head)
-        return Group(Text(head, style="bold"), list_table(answer))
-    body = Text(answer.text)
+            return safe(head)
+        return Group(safe(head, "bold"), list_table(answer))
+    body = safe(answer.text, lines=True)
     sources = [source_line(c) for c in answer.citations]
     return Group(body, Text(""), Text("Sources", style="bold"), *sources)
 
@@ -67,4 +71,4 @@ def show_explanation(console: Console, data: dict[str, Any]) -> None:
     from qa.answers.explain import explain_lines
 
     console.print(Text(""))
-    console.print(Text("\n".join(explain_lines(data)), style="dim"))
+    console.print(safe("\n".join(explain_lines(data)), "dim", lines=True))

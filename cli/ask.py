@@ -12,7 +12,7 @@ from cli.errors import handled
 
 
 def status(message: str) -> None:
-    sys.stderr.write(f"msme-qa: {message}\n")
+    sys.stderr.write(f"msme-qa: {render.printable(message)}\n")
     sys.stderr.flush()
 
 

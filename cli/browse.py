@@ -71,8 +71,8 @@ def check(catalogue: options.Catalogue = None) -> None:
     period = f", period {cat.period[0]} to {cat.period[1]}" if cat.period else ""
     summary = f"{cat.path}: {len(cat.entries)} entries in {len(cat.categories)} categories{period}"
     if not problems:
-        out.print(f"{summary}. No problems found.")
+        out.print(render.safe(f"{summary}. No problems found."))
         return
-    out.print(f"{summary}. {len(problems)} problem{'s' if len(problems) != 1 else ''} to look at:")
+    out.print(render.safe(f"{summary}. {len(problems)} problem{'s' if len(problems) != 1 else ''} to look at:"))
     out.print(render.anomaly_lines(problems), end="")
     raise typer.Exit(1)

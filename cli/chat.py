@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json as jsonlib
+import os
 import shlex
 import sys
 import traceback
@@ -93,10 +93,22 @@ def welcome(cat: Catalogue, index_state: str) -> str:
 
 
 def history_file() -> Path:
+    """The chat history (everything the user asked): created 0600 in a 0700 directory.
+
+    A history file that already exists keeps its mode; if other users can read it, say so once.
+    """
     from platformdirs import user_data_dir
 
-    path = Path(user_data_dir("msme-qa")) / "chat-history"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from embeddings import private_dir
+
+    path = private_dir(user_data_dir("msme-qa")) / "chat-history"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        readable_by_others = os.fstat(fd).st_mode & 0o044
+    finally:
+        os.close(fd)
+    if readable_by_others:
+        status(f"the chat history {path} can be read by other users; `chmod 600 {path}` makes it private")
     return path
 
 
@@ -127,7 +139,7 @@ class Chat:
             status(f"history will not be kept: {exc}")
             history = InMemoryHistory()
         prompt: PromptSession[str] = PromptSession(history=history)
-        self.out.print(Text(greeting, style="bold"))
+        self.out.print(render.safe(greeting, "bold"))
         while True:
             try:
                 line = prompt.prompt(PROMPT)
@@ -188,7 +200,7 @@ class Chat:
             return
         self._separate()
         if read_as and self.interactive and not answer.read_as:
-            self.out.print(Text(f"(read as: {read_as})", style="dim"))
+            self.out.print(render.safe(f"(read as: {read_as})", "dim"))
         answers.show(self.out, answer)
         if why is not None:
             answers.show_explanation(self.out, why)
@@ -214,7 +226,7 @@ class Chat:
         self._flush()
 
     def emit(self, data: Any) -> None:
-        sys.stdout.write(jsonlib.dumps(data, ensure_ascii=False) + "\n")
+        sys.stdout.write(render.json_text(data) + "\n")
         sys.stdout.flush()
 
     def say(self, text: str | Text, data: Any = None) -> None:
@@ -223,7 +235,8 @@ class Chat:
             self.emit(data if data is not None else {"message": str(text)})
             return
         self._separate()
-        self.out.print(Text(text) if isinstance(text, str) else text)  # never Rich markup: "[filters]" is text
+        # Never Rich markup ("[filters]" is text), never a control character (a title may be in it).
+        self.out.print(render.safe(text, lines=True) if isinstance(text, str) else text)
         self._flush()
 
     def _flush(self) -> None:
@@ -233,7 +246,7 @@ class Chat:
         """One line on stderr (and, with --json, an error object in place of the answer); never a traceback
         unless MSME_QA_DEBUG=1."""
         known = environment_problem(exc) or (str(exc) if _is_domain(exc) else None)
-        message = known or f"unexpected error: {type(exc).__name__}: {exc}"
+        message = render.printable(known or f"unexpected error: {type(exc).__name__}: {exc}")
         hint = ""
         if known is None:
             if debug():
@@ -306,6 +319,7 @@ class Chat:
     def open(self, arg: str) -> None:
         import webbrowser
 
+        from qa.catalogue.links import is_web_link
         from qa.errors import UsageError
 
         last = self.conversation.last
@@ -319,6 +333,8 @@ class Chat:
         entry = cited[int(arg) - 1].entry
         if not entry.link:
             raise UsageError(f"[{arg}] {entry.title} has no link in the catalogue")
+        if not is_web_link(entry.link):
+            raise UsageError(f"[{arg}] {entry.title}: its link {entry.link[:80]!r} is not a web link; not opening it")
         opened = webbrowser.open(entry.link)
         verb = "Opened" if opened else "Could not open a browser here; the link is"
         self.say(f"{verb} [{arg}] {entry.title}: {entry.link}", {"opened": opened, "n": int(arg), "link": entry.link})

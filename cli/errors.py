@@ -22,8 +22,13 @@ def debug() -> bool:
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    """Print ``msme-qa: message`` on stderr and return the Exit to raise."""
-    sys.stderr.write(f"msme-qa: {message}\n")
+    """Print ``msme-qa: message`` on stderr and return the Exit to raise.
+
+    The message may quote a file name or catalogue text: no control character of theirs gets through.
+    """
+    from qa.catalogue.controls import strip_controls
+
+    sys.stderr.write(f"msme-qa: {strip_controls(message, keep_newlines=True)}\n")
     sys.stderr.flush()
     return typer.Exit(code)
 

@@ -51,7 +51,9 @@ def rebuild(
         return
     what = "nothing to do" if report.encoded == 0 and not report.full else f"{report.encoded} embedded"
     render.console().print(
-        f"{report.entries} entries: {report.added} added, {report.changed} changed, {report.removed} removed, "
-        f"{report.unchanged} unchanged ({what}) in {report.seconds:.1f} s -> {report.index}",
+        render.safe(
+            f"{report.entries} entries: {report.added} added, {report.changed} changed, {report.removed} removed, "
+            f"{report.unchanged} unchanged ({what}) in {report.seconds:.1f} s -> {report.index}"
+        ),
         soft_wrap=True,
     )

@@ -13,6 +13,7 @@ Nothing here imports torch unless a rebuild actually encodes.
 
 from __future__ import annotations
 
+from embeddings._fs import private_dir
 from embeddings.build import DEFAULT_LOCK_TIMEOUT, RebuildReport, update_index
 from embeddings.encoder import Encoder, SentenceTransformerEncoder
 from embeddings.errors import (
@@ -49,6 +50,7 @@ __all__ = [
     "check_fresh",
     "export_onnx",
     "open_index",
+    "private_dir",
     "resolve_model",
     "update_index",
 ]

@@ -17,6 +17,31 @@ from typing import Any
 from embeddings.errors import IndexLocked
 
 _CHUNK = 1 << 20
+PRIVATE_DIR_MODE = 0o700  # what the XDG base-directory spec asks of the directories a program creates
+
+
+def private_dir(path: Path | str) -> Path:
+    """Make ``path`` a directory, creating it and any missing parent with mode 0700 whatever the umask.
+
+    The one place that decides how msme-qa creates a directory (indexes, generations, the encoder
+    cache, the chat history's directory). Directories that already exist are left as they are.
+    Raises FileExistsError if ``path`` exists and is not a directory, like ``mkdir(exist_ok=True)``.
+    """
+    path = Path(path)
+    missing: list[Path] = []
+    probe = path
+    while not os.path.lexists(probe) and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for directory in reversed(missing):
+        try:
+            os.mkdir(directory, PRIVATE_DIR_MODE)
+        except FileExistsError:
+            continue  # another process made it first: it is theirs to have set
+        os.chmod(directory, PRIVATE_DIR_MODE)  # a umask of 0o077 would agree; 0o277 would not
+    if not path.is_dir():
+        raise FileExistsError(errno.EEXIST, "exists and is not a directory", str(path))
+    return path
 
 
 def sha256_file(path: Path) -> str:
@@ -90,8 +115,33 @@ def fsync_tree(root: Path) -> None:
 
 
 def remove_tree(path: Path) -> None:
-    """Delete a directory tree, ignoring what has already gone (another cleanup, a reader's retry)."""
+    """Delete a directory tree, ignoring what has already gone (another cleanup, a reader's retry).
+
+    A symbolic link is removed itself, never followed: an index someone else built may hold one that
+    points at the user's files. (Inside a tree, rmtree never follows links either.)
+    """
+    if path.is_symlink():
+        path.unlink(missing_ok=True)
+        return
     shutil.rmtree(path, ignore_errors=True)
+
+
+def contained(root: Path, name: object) -> Path | None:
+    """``root / name`` when ``name`` is a plain relative path that stays inside ``root``, else None.
+
+    Refused: anything but a non-empty string, absolute paths, ``..``, ``.`` or empty components,
+    backslashes, NUL, and a path whose symbolic links (resolved without opening a file) lead out.
+    """
+    if not isinstance(name, str) or not name or "\\" in name or "\x00" in name or name.startswith("/"):
+        return None
+    if any(part in ("", ".", "..") for part in name.split("/")):
+        return None
+    path = root / name
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
+    return path if inside else None
 
 
 @contextlib.contextmanager
@@ -100,7 +150,7 @@ def exclusive_lock(lock_path: Path, timeout: float) -> Iterator[None]:
 
     The kernel drops the lock when the holder dies, so a SIGKILLed rebuild never leaves a stale lock.
     """
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(lock_path.parent)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + timeout

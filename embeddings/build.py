@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from embeddings import ann, layout
-from embeddings._fs import exclusive_lock, write_json
+from embeddings._fs import exclusive_lock, private_dir, write_json
 from embeddings.encoder import Encoder, SentenceTransformerEncoder, normalize_rows
 from embeddings.errors import EmbeddingsError, IndexCorrupt, IndexMismatch, IndexMissing
 from embeddings.freshness import ModelSpec, as_model_ref, json_normalized
@@ -92,7 +92,7 @@ def update_index(
     ref = as_model_ref(model)
     docs = _checked(docs)
     stored_source = json_normalized(source or {})
-    index_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(index_dir)
     with exclusive_lock(index_dir / layout.LOCK, lock_timeout):
         layout.collect_garbage(index_dir)
         prev, reason = _previous(index_dir, ref)

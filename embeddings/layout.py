@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from embeddings._fs import (
+    contained,
     file_record,
     fsync_dir,
     fsync_tree,
+    private_dir,
     read_json,
     remove_tree,
     replace_atomically,
@@ -67,6 +69,8 @@ def current_generation(index_dir: Path) -> Path:
     if name is None:
         raise IndexMissing(index_dir)
     gen = index_dir / name
+    if gen.is_symlink():
+        raise IndexCorrupt(gen, "is a symbolic link, not a generation of this index")
     if not gen.is_dir():
         raise IndexCorrupt(gen, "is missing (CURRENT points to it)")
     return gen
@@ -94,7 +98,28 @@ def read_manifest(gen: Path) -> dict[str, Any]:
     for key in ("model", "files", "faiss", "counts", "source"):
         if key not in manifest:
             raise IndexCorrupt(path, f"lacks the field {key!r}")
+    check_file_names(gen, manifest)
     return manifest
+
+
+def check_file_names(gen: Path, manifest: dict[str, Any]) -> None:
+    """IndexCorrupt unless every file the manifest lists lies inside ``gen`` and is recorded as size + sha256.
+
+    A valid checksum proves only that the manifest is whole, not who wrote it: an index from someone
+    else could name ``../../.ssh/id_rsa`` or hold a symlink that leaves the generation. Checked before
+    any listed file is opened (stat and resolve only), so nothing outside is ever read, and a refused
+    index is only ever replaced by a new generation, never used to decide what to delete.
+    """
+    path = gen / MANIFEST
+    files = manifest["files"]
+    if not isinstance(files, dict):
+        raise IndexCorrupt(path, "does not list its files as a table")
+    for name, record in files.items():
+        if contained(gen, name) is None:
+            raise IndexCorrupt(path, f"names a file outside its generation ({str(name)[:80]!r})")
+        valid = isinstance(record, dict) and isinstance(record.get("sha256"), str)
+        if not valid or not isinstance(record.get("size"), int) or record["size"] < 0:
+            raise IndexCorrupt(path, f"records {name} without a size and sha256")
 
 
 def check_model(gen: Path, manifest: dict[str, Any], fingerprint: str | None) -> None:
@@ -139,10 +164,10 @@ def collect_garbage(index_dir: Path) -> None:
         keep.update(older[-1:])
     else:
         keep.update(p for _n, p in gens[-1:])
-    for child in index_dir.iterdir():
+    for child in index_dir.iterdir():  # a symlink among them is unlinked itself, never followed
         if child.name.startswith(_TMP_PREFIX) or (child.name.startswith(f".{CURRENT}.tmp")):
             remove_tree(child) if child.is_dir() else child.unlink(missing_ok=True)
-        elif _GEN_RE.match(child.name) and child not in keep:
+        elif _GEN_RE.match(child.name) and (child not in keep or child.is_symlink()):
             remove_tree(child)
 
 
@@ -184,8 +209,8 @@ class GenerationWriter:
 @contextlib.contextmanager
 def new_generation(index_dir: Path) -> Iterator[GenerationWriter]:
     """Yield a writer; if the block raises before commit, its temp dir is removed."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    writer = GenerationWriter(index_dir)
+    private_dir(index_dir)
+    writer = GenerationWriter(index_dir)  # its temp dir, later the generation, is 0700 (mkdtemp)
     try:
         yield writer
     finally:
@@ -206,6 +231,7 @@ __all__ = [
     "MANIFEST",
     "GenerationWriter",
     "check_model",
+    "check_file_names",
     "collect_garbage",
     "current_generation",
     "current_name",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from embeddings import layout
-from embeddings._fs import link_or_copy, remove_tree
+from embeddings._fs import link_or_copy, private_dir, remove_tree
 from embeddings.encoder import Encoder
 from embeddings.errors import EmbeddingsError, IndexCorrupt, IndexMismatch, IndexMissing
 from embeddings.model import ModelRef
@@ -70,7 +70,7 @@ def place_query_encoder(
 
 def cached_export(cache: Path, ref: ModelRef, reference: Encoder | None = None) -> Path:
     """``cache/<fingerprint>``, exported there first if absent or damaged."""
-    cache.mkdir(parents=True, exist_ok=True)
+    private_dir(cache)
     target = cache / ref.short
     if (target / CONFIG_FILE).is_file():
         try:
@@ -88,7 +88,8 @@ def cached_export(cache: Path, ref: ModelRef, reference: Encoder | None = None) 
 
 
 def _link_dir(src: Path, dest: Path) -> None:
-    dest.mkdir(parents=True)
+    """Hard-link the regular files of ``src`` into a new ``dest``; a symlink is never followed or carried."""
+    private_dir(dest)
     for file in sorted(src.iterdir()):
-        if file.is_file():
+        if file.is_file() and not file.is_symlink():
             link_or_copy(file, dest / file.name)

@@ -20,7 +20,17 @@ from typing import Any
 
 import numpy as np
 
-from embeddings._fs import file_record, fsync_dir, fsync_tree, read_json, remove_tree, sha256_file, write_json
+from embeddings._fs import (
+    contained,
+    file_record,
+    fsync_dir,
+    fsync_tree,
+    private_dir,
+    read_json,
+    remove_tree,
+    sha256_file,
+    write_json,
+)
 from embeddings.encoder import (
     Encoder,
     SentenceTransformerEncoder,
@@ -137,7 +147,9 @@ def read_encoder_config(directory: Path) -> dict[str, Any]:
 def verify_encoder_files(directory: Path, config: dict[str, Any]) -> None:
     """Check size and sha256 of the model and tokenizer against encoder.json."""
     for name, record in config["files"].items():
-        path = directory / name
+        path = contained(directory, name)
+        if path is None:
+            raise IndexCorrupt(directory / CONFIG_FILE, f"names a file outside its directory ({str(name)[:80]!r})")
         if not path.is_file():
             raise IndexCorrupt(path, "is missing")
         if path.stat().st_size != record["size"]:
@@ -160,7 +172,7 @@ def export_onnx(
     """
     ref = model if isinstance(model, ModelRef) else resolve_model(model)
     dest = Path(dest_dir)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(dest.parent)
     work = Path(tempfile.mkdtemp(prefix=".tmp-export-", dir=dest.parent))
     try:
         stage = _export_to(ref, work)
@@ -193,8 +205,7 @@ def _export_to(ref: ModelRef, work: Path) -> Path:
         raise EmbeddingsError(f"Model {ref.id} pools with {pooling}; the ONNX query encoder supports {_POOLING_MODES}.")
     saved = work / "saved"
     st.save_pretrained(str(saved))
-    stage = work / "encoder"
-    stage.mkdir()
+    stage = private_dir(work / "encoder")  # renamed to the destination: private like every directory made
     if not (saved / TOKENIZER_FILE).is_file():
         raise EmbeddingsError(f"Model {ref.id} has no fast tokenizer (tokenizer.json); choose another --model.")
     shutil.copyfile(saved / "onnx" / ONNX_FILE, stage / ONNX_FILE)

@@ -31,12 +31,21 @@ EXACT_LIMIT = 50_000
 Status = Callable[[str], None]
 
 
-def default_index_dir(catalogue_path: Path) -> Path:
-    """One index per catalogue, under the user's cache dir."""
+def cache_dir(*parts: str) -> Path:
+    """Where msme-qa keeps what it can rebuild: the user's cache dir (``$XDG_CACHE_HOME/msme-qa``).
+
+    Only a path: the embeddings package creates what it writes there with embeddings.private_dir,
+    so every directory msme-qa makes is 0700.
+    """
     from platformdirs import user_cache_dir
 
+    return Path(user_cache_dir("msme-qa"), *parts)
+
+
+def default_index_dir(catalogue_path: Path) -> Path:
+    """One index per catalogue, under the user's cache dir."""
     digest = hashlib.sha256(str(catalogue_path.resolve()).encode()).hexdigest()[:12]
-    return Path(user_cache_dir("msme-qa")) / "indexes" / f"{catalogue_path.stem}-{digest}"
+    return cache_dir("indexes", f"{catalogue_path.stem}-{digest}")
 
 
 def resolve_index(index: str | os.PathLike[str] | None, catalogue_path: Path) -> Path:
@@ -73,10 +82,8 @@ def rebuild(
     from embeddings import update_index
 
     assert catalogue.path is not None
-    from platformdirs import user_cache_dir
-
     # The ONNX export of a model (~10 s) is shared by every index built with it.
-    encoders = Path(user_cache_dir("msme-qa")) / "encoders"
+    encoders = cache_dir("encoders")
     return update_index(
         index_dir,
         documents(catalogue),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from qa.catalogue.links import is_web_link
 from qa.catalogue.model import Anomaly, Catalogue
 
 
@@ -13,6 +14,16 @@ def check_catalogue(catalogue: Catalogue) -> list[Anomaly]:
     for entry in catalogue.entries:
         if not entry.link:
             problems.append(Anomaly("link", f"{entry.title!r} ({entry.date}) has no link", entry.id))
+        for link in entry.links:
+            if not is_web_link(link):
+                problems.append(
+                    Anomaly(
+                        "link",
+                        f"{entry.title!r} ({entry.date}) links to {link[:120]!r}, which is not a web link "
+                        "(http or https); it is shown as text and never opened",
+                        entry.id,
+                    )
+                )
         if not entry.summary:
             problems.append(Anomaly("summary", f"{entry.title!r} ({entry.date}) has no summary", entry.id))
         if not entry.institution:

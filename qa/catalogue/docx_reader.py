@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qa.catalogue.paragraphs import Paragraph, normalize_typography, urls_in
+from qa.catalogue.bounds import check_package, read_bounded
+from qa.catalogue.links import is_mail_link
+from qa.catalogue.paragraphs import Paragraph, Removed, normalize_typography, urls_in
 from qa.errors import CatalogueError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-_WEB_LINK = re.compile(r"https?://", re.IGNORECASE)
 
 # Inline containers whose children are read as if they stood in the paragraph itself.
 _TRANSPARENT = {f"{W}{t}" for t in ("smartTag", "customXml", "ins", "moveTo", "dir", "bdo", "sdtContent")}
@@ -39,8 +40,9 @@ def read_docx(source: str | os.PathLike[str] | bytes) -> list[Paragraph]:
     """Every paragraph of the document body in reading order (table cells row by row).
 
     ``text`` is the visible text, typography normalised, footnote marks and field codes removed;
-    ``links`` are the http(s) targets in reading order (the URL shown for a hyperlink that shows
-    one, the target for one that shows other words, URLs typed as plain text); ``notes`` are the
+    ``links`` are the link targets in reading order (the URL shown for a hyperlink that shows
+    one, the target for one that shows other words, URLs typed as plain text; mail links are not
+    catalogue links, any other kind is kept so it can be reported); ``notes`` are the
     texts of the footnotes and endnotes referenced; ``heading`` is 0 for Title, N for Heading N
     or outline level N-1, else None. Raises :class:`CatalogueError` for anything unreadable.
     """
@@ -74,13 +76,14 @@ def _open(source: str | os.PathLike[str] | bytes) -> Any:
     name = _name(source)
     if not isinstance(source, bytes):
         try:
-            source = Path(source).read_bytes()
+            source = read_bounded(Path(source), "the Word document")
         except OSError as exc:
             raise CatalogueError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
     if not source:
         raise CatalogueError(f"{name}: the Word document is empty")
     if not source.startswith(b"PK"):
         raise CatalogueError(f"{name}: not a Word document (a .docx file is a zip package)")
+    check_package(source, name)  # sizes, part count and ratio, before python-docx inflates anything
     try:
         return docx.Document(io.BytesIO(source))
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
@@ -90,19 +93,21 @@ def _open(source: str | os.PathLike[str] | bytes) -> Any:
 
 
 def _hyperlink_targets(part: Any) -> dict[str, str]:
-    """Web targets of external relationships by rId; mail, file and internal links are not catalogue links."""
+    """Targets of external relationships by rId. Mail links are not catalogue links; a link of any other
+    kind (``javascript:``, ``file:``, a relative path) is kept, to be shown inert and reported by `check`."""
     return {
         rid: rel.target_ref.strip()
         for rid, rel in part.rels.items()
-        if rel.is_external and _WEB_LINK.match(rel.target_ref.strip())
+        if rel.is_external and rel.target_ref.strip() and not is_mail_link(rel.target_ref)
     }
 
 
-def _notes(part: Any, kind: str) -> dict[tuple[str, str], str]:
-    """Footnote (or endnote) texts by ``(kind, id)``, read from the part python-docx leaves opaque."""
+def _notes(part: Any, kind: str) -> dict[tuple[str, str], tuple[str, bool]]:
+    """Footnote (or endnote) texts by ``(kind, id)``, read from the part python-docx leaves opaque,
+    each with whether control characters were taken out of it."""
     from docx.oxml.parser import parse_xml
 
-    texts: dict[tuple[str, str], str] = {}
+    texts: dict[tuple[str, str], tuple[str, bool]] = {}
     for rel in part.rels.values():
         if rel.is_external or rel.reltype != _RT + kind:
             continue
@@ -110,8 +115,9 @@ def _notes(part: Any, kind: str) -> dict[tuple[str, str], str]:
         reader = _Reader(targets=_hyperlink_targets(rel.target_part), notes={}, levels=None)
         for note in root.iterchildren(f"{W}{kind[:-1]}"):
             if note.get(f"{W}type") in (None, "normal"):
-                text = " ".join(p.text for p in reader.blocks(note) if not p.blank)
-                texts[(kind, note.get(f"{W}id"))] = normalize_typography(text)
+                paragraphs = [p for p in reader.blocks(note) if not p.blank]
+                text = normalize_typography(" ".join(p.text for p in paragraphs))
+                texts[(kind, note.get(f"{W}id"))] = (text, any(p.removed for p in paragraphs))
     return texts
 
 
@@ -189,12 +195,15 @@ class _Line:
     plain: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    dirty_notes: set[int] = field(default_factory=set)  # notes that held control characters
 
 
 class _Reader:
     """Walks block content; the field stack lives here because a field may span paragraphs."""
 
-    def __init__(self, targets: dict[str, str], notes: dict[tuple[str, str], str], levels: _StyleLevels | None) -> None:
+    def __init__(
+        self, targets: dict[str, str], notes: dict[tuple[str, str], tuple[str, bool]], levels: _StyleLevels | None
+    ) -> None:
         self.targets = targets
         self.note_texts = notes
         self.levels = levels
@@ -229,6 +238,7 @@ class _Reader:
                 links=tuple(line.links),
                 notes=tuple(line.notes),
                 heading=heading,
+                removed=Removed(notes=frozenset(line.dirty_notes)),
             )
 
     def _heading(self, p: Any) -> int | None:
@@ -296,9 +306,11 @@ class _Reader:
                 yield "break"
             elif tag in (f"{W}footnoteReference", f"{W}endnoteReference"):
                 kind = "footnotes" if tag == f"{W}footnoteReference" else "endnotes"
-                note = self.note_texts.get((kind, child.get(f"{W}id")))
-                if note:
-                    self.line.notes.append(note)
+                text, dirty = self.note_texts.get((kind, child.get(f"{W}id")), ("", False))
+                if text:
+                    if dirty:
+                        self.line.dirty_notes.add(len(self.line.notes))
+                    self.line.notes.append(text)
 
     def _field_char(self, kind: str | None) -> None:
         if kind == "begin":
@@ -359,7 +371,7 @@ _TOKENS = re.compile(r'"([^"]*)"|(\S+)')
 
 
 def _field_target(instruction: str) -> str | None:
-    """The web target of a HYPERLINK field instruction ('HYPERLINK "url" \\l "anchor" \\o "tip"')."""
+    """The target of a HYPERLINK field instruction ('HYPERLINK "url" \\l "anchor" \\o "tip"')."""
     tokens = [m.group(1) if m.group(1) is not None else m.group(2) for m in _TOKENS.finditer(instruction)]
     if not tokens or tokens[0].upper() != "HYPERLINK":
         return None
@@ -374,6 +386,6 @@ def _field_target(instruction: str) -> str | None:
         if not token.startswith("\\") and url is None:
             url = token.replace("\\\\", "\\")
         i += 1
-    if not url or not _WEB_LINK.match(url):
+    if not url or is_mail_link(url):
         return None
     return f"{url}#{anchor}" if anchor and "#" not in url else url

@@ -7,6 +7,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
+from qa.catalogue.bounds import read_bounded
 from qa.catalogue.model import Catalogue
 from qa.catalogue.paragraphs import Paragraph
 from qa.catalogue.parser import parse_paragraphs
@@ -44,7 +45,7 @@ def read_paragraphs(path: Path) -> list[Paragraph]:
             from qa.catalogue.docx_reader import read_docx
 
             return read_docx(path)
-        data = path.read_bytes()
+        data = read_bounded(path)
     except FileNotFoundError:
         raise CatalogueError(f"{path}: no such catalogue file") from None
     except IsADirectoryError:

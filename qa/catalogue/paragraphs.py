@@ -4,13 +4,18 @@ The grammar in :mod:`qa.catalogue.parser` reads only :class:`Paragraph` objects,
 Word document are parsed by the same code. Each reader's job is to remove what belongs to its
 medium (bookmark markers, footnote reference runs, hyperlink fields) and to normalise typography
 that differs between the two forms (smart quotes, non-breaking hyphens and spaces).
+
+Control characters are taken out here, once, for both forms: a :class:`Paragraph` cannot hold one
+in its text, links or notes (see :mod:`qa.catalogue.controls`), and records where they were.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from qa.catalogue.controls import clean_field, clean_link
 
 URL_RE = re.compile(r"https?://[^\s<>\"]+")
 
@@ -39,19 +44,57 @@ _SPACES = re.compile(r"[ ]{2,}")
 
 
 @dataclass(frozen=True)
+class Removed:
+    """Where control characters were taken out of a paragraph.
+
+    ``text``: offsets into the cleaned text (see :func:`qa.catalogue.controls.clean_field`);
+    ``links`` and ``notes``: the positions of the links and notes that held some.
+    """
+
+    text: tuple[int, ...] = ()
+    links: frozenset[int] = frozenset()
+    notes: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.text or self.links or self.notes)
+
+    def within(self, start: int, end: int) -> bool:
+        """Whether something was removed inside ``text[start:end]`` or at either edge of it."""
+        return any(start <= mark <= end for mark in self.text)
+
+
+@dataclass(frozen=True)
 class Paragraph:
-    """One paragraph of the catalogue, as either form presents it.
+    """One paragraph of the catalogue, as either form presents it; never holds a control character.
 
     ``links`` holds every link target in the paragraph in reading order: URLs written out in the
     text and, for Word, the targets of hyperlinks whose visible text is something else.
     ``notes`` holds the text of the footnotes referenced from this paragraph.
     ``heading`` is the Word heading level when the document says so; the text export has none.
+    ``removed`` says where control characters were taken out; a reader that cleaned a note itself
+    (Word footnotes are paragraphs too) passes that on in ``removed.notes``.
     """
 
     text: str
     links: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     heading: int | None = None
+    removed: Removed = field(default_factory=Removed)
+
+    def __post_init__(self) -> None:
+        text, marks = clean_field(self.text)
+        links = [clean_link(link) for link in self.links]
+        notes = [clean_field(note) for note in self.notes]
+        removed = Removed(
+            text=marks,
+            links=frozenset(i for i, (_, dirty) in enumerate(links) if dirty) | self.removed.links,
+            notes=frozenset(i for i, (_, where) in enumerate(notes) if where) | self.removed.notes,
+        )
+        # A frozen dataclass sets its own fields once, here, so no Paragraph escapes uncleaned.
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "links", tuple(link for link, _ in links))
+        object.__setattr__(self, "notes", tuple(note for note, _ in notes))
+        object.__setattr__(self, "removed", removed)
 
     @property
     def blank(self) -> bool:

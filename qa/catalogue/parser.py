@@ -24,7 +24,7 @@ from datetime import date
 from qa.catalogue.dates import InvalidDate, is_date_line, parse_date, parse_period
 from qa.catalogue.ids import assign_ids
 from qa.catalogue.model import Anomaly, Catalogue, Entry
-from qa.catalogue.paragraphs import URL_RE, Paragraph
+from qa.catalogue.paragraphs import URL_RE, Paragraph, Removed
 from qa.catalogue.split import split_heading
 
 _TYPES = {"io": "IO", "member": "Member", "secretariat": "Secretariat", "other": "Other"}
@@ -37,6 +37,7 @@ _FOOTER = re.compile(r"^\s*_{3,}\s*$")
 _CATEGORY_LIST = re.compile(r"^\s*thematic categories\s*:\s*(?P<list>.+)$", re.IGNORECASE)
 _CATEGORY_ITEM = re.compile(r"\s*\d+\)\s*")
 _PERIOD = re.compile(r"^\s*period covered\s*:", re.IGNORECASE)
+CONTROL_FIELDS = ("title", "institution", "type", "date", "summary", "link", "note")  # the order check reports
 _TRAILING_URLS = re.compile(r"(?:\s*\(?" + URL_RE.pattern + r"\)?[.,;]?)+\s*$")
 
 
@@ -57,6 +58,8 @@ class _Draft:
     date: date | None = None
     body: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    controls: set[str] = field(default_factory=set)  # fields control characters were taken out of
+    heading_marks: tuple[int, ...] = ()  # where they were in "Title, Institution"
 
 
 def parse_paragraphs(paragraphs: Sequence[Paragraph]) -> Catalogue:
@@ -64,69 +67,126 @@ def parse_paragraphs(paragraphs: Sequence[Paragraph]) -> Catalogue:
     paras = [p for p in _until_footer(paragraphs)]
     categories = _thematic_categories(paras)
     period = next((parse_period(p.text) for p in paras if _PERIOD.match(p.text)), None)
-    canonical = {heading_key(c): c for c in categories}
-    anomalies: list[Anomaly] = []
-    drafts: list[_Draft] = []
-    category: str | None = None
-    subcategory: str | None = None
-    draft: _Draft | None = None
-    started = False
+    reading = _Reading(paras, {heading_key(c): c for c in categories})
     for i, para in enumerate(paras):
-        text = para.text
-        if para.blank:
-            continue
-        key = heading_key(text)
-        if key in canonical:
-            category, subcategory, draft, started = canonical[key], None, None, True
-            continue
-        match = ENTRY_HEADING.match(text)
-        if match and _date_follows(paras, i):
-            if category is None:
-                anomalies.append(Anomaly("structure", f"entry {text!r} comes before any category heading"))
-            draft = _Draft(
-                heading=match.group("head").strip(),
-                institution_type=_TYPES[match.group("type").lower()],
-                category=category or "Uncategorised",
-                subcategory=subcategory,
-                notes=list(para.notes),
-            )
-            drafts.append(draft)
-            started = True
-            continue
-        if draft is not None and draft.date is None and is_date_line(text):
-            try:
-                draft.date = parse_date(text)
-            except InvalidDate as exc:
-                anomalies.append(Anomaly("date", f"{draft.heading!r}: {exc}; the entry is left out"))
-                drafts.remove(draft)
-                draft = None
-            continue
-        if match and not text.endswith("."):
-            # An entry heading whose date is missing: not the previous entry's prose, not a sub-section.
-            anomalies.append(Anomaly("date", f"{text!r} has no date line; the entry is left out"))
-            draft = None
-            continue
-        if _is_heading(paras, i):
-            if not canonical or category is None or para.heading == 1:
-                if canonical:
-                    anomalies.append(Anomaly("heading", f"heading {text!r} is not one of the thematic categories"))
-                category, subcategory = text, None
-            else:
-                subcategory = text
-            draft = None
-            continue
-        if draft is not None:
-            _add_body(draft, para)
-        elif started and match:
-            anomalies.append(Anomaly("date", f"{text!r} has no date line; the entry is left out"))
-    entries = _finish(drafts, anomalies)
+        if not para.blank and not reading.read(i) and para.removed:
+            reading.anomalies.append(Anomaly("control", f"control characters removed from {para.text[:80]!r}"))
+    entries = _finish(reading.drafts, reading.anomalies)
     return Catalogue(
         path=None,
         entries=tuple(entries),
         categories=tuple(categories),
         period=period,
-        anomalies=tuple(anomalies),
+        anomalies=tuple(reading.anomalies),
     )
+
+
+@dataclass
+class _Reading:
+    """The grammar's state while it walks the paragraphs: where it is, and what it has found."""
+
+    paras: Sequence[Paragraph]
+    canonical: dict[str, str]  # heading_key of each thematic category -> its spelling in the list
+    anomalies: list[Anomaly] = field(default_factory=list)
+    drafts: list[_Draft] = field(default_factory=list)
+    category: str | None = None
+    subcategory: str | None = None
+    draft: _Draft | None = None
+    started: bool = False
+
+    def read(self, i: int) -> bool:
+        """Take in paragraph ``i``; True when it became part of an entry (heading, date or body)."""
+        para = self.paras[i]
+        text = para.text
+        key = heading_key(text)
+        if key in self.canonical:
+            self.category, self.subcategory, self.draft, self.started = self.canonical[key], None, None, True
+            return False
+        match = ENTRY_HEADING.match(text)
+        if match and _date_follows(self.paras, i):
+            self._start_entry(para, match)
+            return True
+        if self.draft is not None and self.draft.date is None and is_date_line(text):
+            self._date(para)
+            return True
+        if match and not text.endswith("."):
+            # An entry heading whose date is missing: not the previous entry's prose, not a sub-section.
+            self.anomalies.append(Anomaly("date", f"{text!r} has no date line; the entry is left out"))
+            self.draft = None
+            return False
+        if _is_heading(self.paras, i):
+            self._heading(para)
+            return False
+        if self.draft is not None:
+            _add_body(self.draft, para)
+            return True
+        if self.started and match:
+            self.anomalies.append(Anomaly("date", f"{text!r} has no date line; the entry is left out"))
+        return False
+
+    def _start_entry(self, para: Paragraph, match: re.Match[str]) -> None:
+        if self.category is None:
+            self.anomalies.append(Anomaly("structure", f"entry {para.text!r} comes before any category heading"))
+        self.draft = _Draft(
+            heading=match.group("head").strip(),
+            institution_type=_TYPES[match.group("type").lower()],
+            category=self.category or "Uncategorised",
+            subcategory=self.subcategory,
+            notes=list(para.notes),
+        )
+        if para.removed:
+            fields, self.draft.heading_marks = _heading_controls(para, match)
+            self.draft.controls |= fields
+        self.drafts.append(self.draft)
+        self.started = True
+
+    def _date(self, para: Paragraph) -> None:
+        draft = self.draft
+        assert draft is not None
+        try:
+            draft.date = parse_date(para.text)
+        except InvalidDate as exc:
+            self.anomalies.append(Anomaly("date", f"{draft.heading!r}: {exc}; the entry is left out"))
+            self.drafts.remove(draft)
+            self.draft = None
+            return
+        if para.removed:
+            draft.controls.add("date")
+
+    def _heading(self, para: Paragraph) -> None:
+        if not self.canonical or self.category is None or para.heading == 1:
+            if self.canonical:
+                message = f"heading {para.text!r} is not one of the thematic categories"
+                self.anomalies.append(Anomaly("heading", message))
+            self.category, self.subcategory = para.text, None
+        else:
+            self.subcategory = para.text
+        self.draft = None
+
+
+def _heading_controls(para: Paragraph, match: re.Match[str]) -> tuple[set[str], tuple[int, ...]]:
+    """Fields of the heading known to have held control characters (type, note), and the offsets
+    removed from "Title, Institution", which :func:`_finish` assigns once the split is known."""
+    fields: set[str] = set()
+    if para.removed.notes:
+        fields.add("note")
+    type_start, type_end = match.span("type")
+    if para.removed.within(type_start - 1, type_end + 1):
+        fields.add("type")
+    head_end = len(match.group("head").strip())
+    marks = tuple(m for m in para.removed.text if m <= head_end)
+    if not marks and para.removed.text and "type" not in fields:
+        marks = (0,)  # after the type (a closing full stop): the heading as a whole, shown as the title
+    return fields, marks
+
+
+def _split_controls(d: _Draft, title: str, institution: str) -> set[str]:
+    """Title and institution are a prefix and a suffix of the heading: which of them lost characters."""
+    head = Removed(text=d.heading_marks)
+    fields = {"title"} if head.within(0, len(title)) else set()
+    if institution and head.within(len(d.heading) - len(institution), len(d.heading)):
+        fields.add("institution")
+    return fields or ({"title"} if d.heading_marks else set())
 
 
 def _until_footer(paragraphs: Sequence[Paragraph]) -> list[Paragraph]:
@@ -149,9 +209,9 @@ def _thematic_categories(paras: Sequence[Paragraph]) -> list[str]:
 
 
 def _next_text(paras: Sequence[Paragraph], i: int) -> Paragraph | None:
-    for para in paras[i + 1 :]:
-        if not para.blank:
-            return para
+    for j in range(i + 1, len(paras)):  # not paras[i + 1 :]: a copy per call is quadratic in the document
+        if not paras[j].blank:
+            return paras[j]
     return None
 
 
@@ -175,13 +235,19 @@ def _is_heading(paras: Sequence[Paragraph], i: int) -> bool:
 
 
 def _add_body(draft: _Draft, para: Paragraph) -> None:
-    for link in para.links:
+    for n, link in enumerate(para.links):
         if link not in draft.links:
             draft.links.append(link)
+        if n in para.removed.links:
+            draft.controls.add("link")
     prose = _TRAILING_URLS.sub("", para.text).strip()
-    if _is_link_label(prose, para):
-        return
-    draft.body.append(prose)
+    label = _is_link_label(prose, para)
+    if para.removed.within(0, len(prose)):
+        draft.controls.add("link" if label else "summary")
+    if para.removed.within(len(prose) + 1, len(para.text)):
+        draft.controls.add("link")  # inside a URL at the end of the paragraph
+    if not label:
+        draft.body.append(prose)
 
 
 def _is_link_label(prose: str, para: Paragraph) -> bool:
@@ -219,6 +285,11 @@ def _finish(drafts: list[_Draft], anomalies: list[Anomaly]) -> list[Entry]:
                 note=" ".join(d.notes) or None,
             )
         )
+        controls = d.controls | _split_controls(d, title, institution)
+        if controls:
+            names = " and ".join(f for f in CONTROL_FIELDS if f in controls)
+            message = f"{title!r} ({d.date}): control characters were removed from the {names}"
+            anomalies.append(Anomaly("control", message, entry_id))
     return entries
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from qa.catalogue.links import foreign_link
 from qa.catalogue.paragraphs import Paragraph, normalize_typography, urls_in
 from qa.errors import CatalogueError
 
@@ -61,7 +62,11 @@ def _looks_like_text(text: str) -> bool:
 
 
 def read_text(data: bytes) -> list[Paragraph]:
-    """One paragraph per line; bookmark markers dropped, footnotes moved to ``notes``."""
+    """One paragraph per line; bookmark markers dropped, footnotes moved to ``notes``.
+
+    ``links`` are the http(s) URLs written in the line, or, for a line that is nothing but a link of
+    another kind (``javascript:alert(1)``, ``file:///...``), that link: kept so that it can be reported.
+    """
     paragraphs = []
     for raw in decode(data).splitlines():
         line = _BOOKMARK.sub("", raw)
@@ -69,7 +74,8 @@ def read_text(data: bytes) -> list[Paragraph]:
         if _FOOTNOTE_REF.search(line):
             line, notes = _take_footnotes(line)
         text = normalize_typography(line)
-        paragraphs.append(Paragraph(text=text, links=tuple(urls_in(text)), notes=tuple(notes)))
+        links = urls_in(text) or [link for link in [foreign_link(text)] if link]
+        paragraphs.append(Paragraph(text=text, links=tuple(links), notes=tuple(notes)))
     return paragraphs
 
 
