@@ -70,3 +70,19 @@ def assistant(built_index: Path):
     from qa.service import open_assistant
 
     return open_assistant(SEED, built_index, None)
+
+
+@pytest.fixture(scope="session")
+def lexicon(catalogue):
+    """What the question reader knows of the bundled catalogue (no model needed)."""
+    from qa.question.query import Lexicon
+
+    return Lexicon.of(catalogue)
+
+
+def read(question: str, lexicon):
+    """A question read into a Query as the engine reads it, without the model."""
+    from qa.engine import clean_question
+    from qa.question.query import read_query
+
+    return read_query(clean_question(question), lexicon)

@@ -7,19 +7,10 @@ from datetime import date
 import pytest
 
 from qa.answers.totals import name_key
-from qa.engine import clean_question
 from qa.question.periods import find_period
-from qa.question.query import Lexicon, Query, read_query
 from qa.question.structure import find_order, find_total, list_form, period_is_when
 
-
-@pytest.fixture(scope="module")
-def lexicon(catalogue) -> Lexicon:
-    return Lexicon.of(catalogue)
-
-
-def read(question: str, lexicon: Lexicon) -> Query:
-    return read_query(clean_question(question), lexicon)
+from .conftest import read
 
 
 @pytest.mark.parametrize(

@@ -9,22 +9,13 @@ from datetime import date
 import pytest
 
 from qa.catalogue.filters import Filter
-from qa.engine import clean_question
 from qa.question import query as query_module
 from qa.question import text as text_module
 from qa.question.periods import find_period
-from qa.question.query import Lexicon, Query, read_query
+from qa.question.query import Lexicon, Query
 from qa.settings import DEFAULT, MODEL_DEPENDENT, Settings
 
-
-@pytest.fixture(scope="module")
-def lexicon(catalogue) -> Lexicon:
-    return Lexicon.of(catalogue)
-
-
-def read(question: str, lexicon: Lexicon) -> Query:
-    return read_query(clean_question(question), lexicon)
-
+from .conftest import read
 
 # --- periods ------------------------------------------------------------------------------------------
 
