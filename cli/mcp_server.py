@@ -70,6 +70,10 @@ class Warm:
             self._ready.set()
 
     def ask(self, question: str, top_k: int) -> mcp_tools.Result:
+        """The answer, once the index is open; an empty question is refused at once, as `ask` refuses it."""
+        from qa.engine import clean_question
+
+        question = clean_question(question)
         self._ready.wait()
         if self._error is not None:
             raise self._error

@@ -230,9 +230,11 @@ def test_stdout_carries_only_json_rpc_while_the_index_is_built(tmp_path: Path):
         pipe.send({"id": 3, "method": "tools/call", "params": {"name": "ask", "arguments": {"question": QUESTION}}})
         pipe.send({"id": 4, "method": "tools/call", "params": {"name": "show_presentation", "arguments": {"id": ""}}})
         pipe.send({"id": 5, "method": "no/such/method"})
+        pipe.send({"id": 7, "method": "tools/call", "params": {"name": "ask", "arguments": {"question": ""}}})
         assert pipe.response(4)["result"]["isError"] is True
         assert "error" in pipe.response(5)  # a protocol error; the server goes on
-        assert 3 not in pipe.responses, "show and the bad method were answered while ask waited for the build"
+        assert "the question is empty" in pipe.response(7)["result"]["content"][0]["text"]
+        assert 3 not in pipe.responses, "the other calls were answered while ask waited for the build"
         answer = pipe.response(3)["result"]
         assert not answer["isError"] and "AUD 1,000" in answer["structuredContent"]["answer"]
         pipe.send({"id": 6, "method": "tools/call", "params": {"name": "list_presentations", "arguments": {}}})
