@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import ask, browse, chat, rebuild
+from cli import ask, browse, chat, mcp, rebuild
 from cli.params import LeanGroup
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.command("rebuild")(rebuild.rebuild)
 app.command("list")(browse.list_entries)
 app.command("show")(browse.show)
 app.command("check")(browse.check)
+app.command("mcp")(mcp.mcp)
 
 
 def main() -> None:

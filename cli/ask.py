@@ -9,6 +9,7 @@ import typer
 
 from cli import answers, options, render
 from cli.errors import handled
+from cli.progress import watch_builds
 
 
 def status(message: str) -> None:
@@ -34,7 +35,7 @@ def ask(
     from qa.service import open_assistant
 
     text = clean_question(" ".join(question))  # an empty question fails before anything loads
-    assistant = open_assistant(catalogue, index, model, on_status=status)
+    assistant = open_assistant(catalogue, index, model, on_status=status, watch=watch_builds)
     answer = assistant.answer(text, top_k=top_k)
     why = None
     if explain:

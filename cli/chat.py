@@ -17,6 +17,7 @@ from rich.text import Text
 from cli import answers, options, render
 from cli.ask import status
 from cli.errors import _is_domain, debug, environment_problem, handled
+from cli.progress import watch_builds
 
 if TYPE_CHECKING:
     from qa.answers.model import Answer
@@ -74,7 +75,7 @@ def chat(
         said.append(message)
         status(message)
 
-    live = LiveAssistant(catalogue, index, model, on_status=on_status)
+    live = LiveAssistant(catalogue, index, model, on_status=on_status, watch=watch_builds)
     cat = live.get().catalogue  # the model and index load once, here; a catalogue that fails stops here
     session = Chat(Conversation(live.get, top_k=top_k), lambda: live.get().catalogue, json=json, explain=explain)
     if sys.stdin.isatty():

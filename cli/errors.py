@@ -59,17 +59,21 @@ def handled(func: F) -> F:
         except Exception as exc:
             if debug():
                 raise
-            if _is_domain(exc):
-                raise fail(str(exc), exit_code_for(exc)) from None
-            if (problem := environment_problem(exc)) is not None:
-                raise fail(problem, 1) from None
-            raise fail(
-                f"unexpected error: {type(exc).__name__}: {exc}\n"
-                "  run again with MSME_QA_DEBUG=1 for the traceback, and please report it",
-                1,
-            ) from None
+            raise fail(message_for(exc), exit_code_for(exc) if _is_domain(exc) else 1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def message_for(exc: BaseException) -> str:
+    """What the CLI says about ``exc`` after ``msme-qa: ``: the domain message, a machine problem, or a bug."""
+    if _is_domain(exc):
+        return str(exc)
+    if (problem := environment_problem(exc)) is not None:
+        return problem
+    return (
+        f"unexpected error: {type(exc).__name__}: {exc}\n"
+        "  run again with MSME_QA_DEBUG=1 for the traceback, and please report it"
+    )
 
 
 def environment_problem(exc: BaseException) -> str | None:

@@ -8,6 +8,7 @@ import typer
 
 from cli import options, render
 from cli.errors import handled
+from cli.progress import build_progress
 
 
 @handled
@@ -20,10 +21,10 @@ def rebuild(
 ) -> None:
     """Embed new and changed entries, drop removed ones; a no-op when nothing changed.
 
+    Progress goes to stderr: a bar on a terminal, one line per phase otherwise.
+
     Example: msme-qa rebuild --catalogue updated-catalogue.docx
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from qa.catalogue.load import load_catalogue
     from qa.service import rebuild as run_rebuild
     from qa.service import resolve_index, resolve_model_spec
@@ -31,21 +32,8 @@ def rebuild(
     cat = load_catalogue(catalogue)
     assert cat.path is not None
     index_dir = resolve_index(index, cat.path)
-    columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    err = render.console(stderr=True)
-    # A bar only where someone watches it; piped stderr gets nothing (not even Rich's blank line).
-    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
-        task = None
-
-        def progress(done: int, total: int) -> None:
-            nonlocal task
-            if total <= 5:  # a few entries: no bar worth drawing
-                return
-            if task is None:
-                task = bar.add_task("embedding", total=total)
-            bar.update(task, completed=done)
-
-        report = run_rebuild(cat, index_dir, resolve_model_spec(model), full=full, progress=progress)
+    with build_progress() as on_step:
+        report = run_rebuild(cat, index_dir, resolve_model_spec(model), full=full, on_step=on_step)
     if json:
         render.print_json(report.to_json())
         return

@@ -3,7 +3,7 @@
 This package knows nothing about the catalogue: it indexes :class:`Document` objects (a key and
 texts) and answers vector searches. The public API, as qa calls it::
 
-    report = update_index(index_dir, docs, model, source={...}, progress=cb)   # rebuild
+    report = update_index(index_dir, docs, model, source={...}, on_step=cb)    # rebuild; cb(Step) per phase
     if not check_fresh(index_dir, model, source={...}): ...                     # cheap check
     index = open_index(index_dir, model)                                        # verified load
     hits = index.search(index.encode_queries(["question"])[0], k=10)
@@ -27,6 +27,7 @@ from embeddings.errors import (
 from embeddings.freshness import Freshness, check_fresh, open_index
 from embeddings.model import DEFAULT_MODEL_ID, ModelRef, resolve_model
 from embeddings.query_encoder import OnnxEncoder, export_onnx
+from embeddings.steps import PHASES, Step, StepFn
 from embeddings.store import Document, Hit, Index
 
 __all__ = [
@@ -45,8 +46,11 @@ __all__ = [
     "ModelNotFound",
     "ModelRef",
     "OnnxEncoder",
+    "PHASES",
     "RebuildReport",
     "SentenceTransformerEncoder",
+    "Step",
+    "StepFn",
     "check_fresh",
     "export_onnx",
     "open_index",

@@ -22,12 +22,15 @@ from embeddings.errors import EmbeddingsError, IndexCorrupt, IndexMismatch, Inde
 from embeddings.freshness import ModelSpec, as_model_ref, json_normalized
 from embeddings.model import ModelRef
 from embeddings.placement import place_query_encoder, reusable_encoder
+from embeddings.steps import ENCODE, EXPORT_ENCODER, LOAD_MODEL, WRITE, StepFn, report
 from embeddings.store import DOCUMENTS, ENCODER_DIR, FAISS_FILE, VECTORS, Document, Index
 
 ProgressFn = Callable[[int, int], None]
 EncoderFactory = Callable[[ModelRef], Encoder]
 DEFAULT_LOCK_TIMEOUT = 30.0
-_TEXTS_PER_CHUNK = 256  # progress granularity: documents are encoded in chunks of about this many texts
+# Progress granularity: documents are encoded in chunks of about this many texts (4 batches of 16). The bundled
+# catalogue's 288 texts encode as fast in chunks of 64 as of 256 (best of 3, same machine), in 5 steps, not 2.
+_TEXTS_PER_CHUNK = 64
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ def update_index(
     query_encoder: bool = True,
     encoder_cache: Path | str | None = None,
     index_type: str | None = None,
+    on_step: StepFn | None = None,
 ) -> RebuildReport:
     """Make ``index_dir`` hold exactly ``docs`` embedded with ``model``; returns what changed.
 
@@ -85,7 +89,8 @@ def update_index(
     ``progress(done, total)`` is called while encoding (documents). ``encoder_factory`` replaces the
     sentence-transformers encoder (tests). ``query_encoder=False`` skips the ONNX export; an
     ``encoder_cache`` directory shares exports between indexes. ``index_type`` overrides the FAISS
-    index chosen by size. Raises IndexLocked if another rebuild holds the lock past ``lock_timeout``.
+    index chosen by size. ``on_step`` hears each phase as it starts (:mod:`embeddings.steps`).
+    Raises IndexLocked if another rebuild holds the lock past ``lock_timeout``.
     """
     started = time.perf_counter()
     index_dir = Path(index_dir).expanduser()
@@ -103,7 +108,7 @@ def update_index(
         kind = index_type or ann.choose_index_type(n_vectors)
         reuse = reusable_encoder(index_dir, ref) if query_encoder else None
 
-        def report(encoded: int, generation: str, written: bool) -> RebuildReport:
+        def summary(encoded: int, generation: str, written: bool) -> RebuildReport:
             return RebuildReport(
                 len(docs), len(plan.added), len(plan.changed), len(plan.removed), len(plan.unchanged),
                 encoded, time.perf_counter() - started, str(index_dir), ref.id,
@@ -113,13 +118,21 @@ def update_index(
         if prev is not None and reason is None and not plan.to_encode and not plan.removed:
             same = prev.keys() == [d.key for d in docs] and prev.source == stored_source
             if same and prev.index_type == kind and (reuse is not None or not query_encoder) and _intact(prev):
-                return report(0, prev.generation, written=False)
+                return summary(0, prev.generation, written=False)
 
-        encoder = _LazyEncoder(ref, encoder_factory)
-        encoded = _encode(plan.to_encode, encoder, progress)
+        encoder = _LazyEncoder(ref, encoder_factory, on_step)
+        encoded = _encode(plan.to_encode, encoder, progress, on_step)
         dim = _dimension(encoded, prev, encoder)
         vectors, records = _assemble(docs, encoded, prev, dim)
         with layout.new_generation(index_dir) as gen:
+            encoder_info = None
+            if query_encoder:  # first, so that writing is the last phase a progress display shows
+                reference = encoder.loaded if isinstance(encoder.loaded, SentenceTransformerEncoder) else None
+                encoder_info = place_query_encoder(
+                    gen.path / ENCODER_DIR, ref, dim, reuse=reuse, cache=encoder_cache, reference=reference,
+                    on_export=lambda: report(on_step, EXPORT_ENCODER),
+                )  # fmt: skip
+            report(on_step, WRITE)
             np.save(gen.path / VECTORS, vectors, allow_pickle=False)
             write_json(gen.path / DOCUMENTS, {"documents": records})
             params = ann.default_params(kind, n_vectors)
@@ -127,12 +140,6 @@ def update_index(
                 import faiss
 
                 faiss.write_index(ann.build_index(vectors, kind, params), str(gen.path / FAISS_FILE))
-            encoder_info = None
-            if query_encoder:
-                reference = encoder.loaded if isinstance(encoder.loaded, SentenceTransformerEncoder) else None
-                encoder_info = place_query_encoder(
-                    gen.path / ENCODER_DIR, ref, dim, reuse=reuse, cache=encoder_cache, reference=reference
-                )
             manifest = {
                 "model": {"id": ref.id, "fingerprint": ref.fingerprint, "dim": dim},
                 "normalization": "l2",
@@ -144,20 +151,24 @@ def update_index(
             }
             final = gen.commit(manifest)
         layout.collect_garbage(index_dir)
-        return report(len(plan.to_encode), final.name, written=True)
+        return summary(len(plan.to_encode), final.name, written=True)
 
 
 class _LazyEncoder:
     """Creates the encoder (and so loads the model) only if something must be encoded."""
 
-    def __init__(self, ref: ModelRef, factory: EncoderFactory | None) -> None:
+    def __init__(self, ref: ModelRef, factory: EncoderFactory | None, on_step: StepFn | None = None) -> None:
         self.ref = ref
         self.factory: EncoderFactory = factory or SentenceTransformerEncoder
         self.loaded: Encoder | None = None
+        self.on_step = on_step
 
     def get(self) -> Encoder:
         if self.loaded is None:
-            self.loaded = self.factory(self.ref)
+            report(self.on_step, LOAD_MODEL)
+            encoder = self.factory(self.ref)
+            _ = encoder.dim  # loads the model now (it would on first use), inside its own phase
+            self.loaded = encoder
         return self.loaded
 
 
@@ -219,11 +230,17 @@ def _plan(docs: list[Document], prev: Index | None, *, everything: bool) -> _Pla
     return plan
 
 
-def _encode(docs: list[Document], encoder: _LazyEncoder, progress: ProgressFn | None) -> dict[str, np.ndarray]:
-    """Vectors of ``docs`` by key, encoded in chunks so ``progress`` can advance."""
+def _encode(
+    docs: list[Document], encoder: _LazyEncoder, progress: ProgressFn | None, on_step: StepFn | None = None
+) -> dict[str, np.ndarray]:
+    """Vectors of ``docs`` by key, encoded in chunks so ``progress`` (documents) and ``on_step`` (texts) advance."""
     out: dict[str, np.ndarray] = {}
     if not docs:
         return out
+    total, done = sum(len(d.texts) for d in docs), 0
+    if total:
+        encoder.get()  # the model loads before the first ENCODE step, in its own phase
+    report(on_step, ENCODE, 0, total, len(docs))
     if progress:
         progress(0, len(docs))
     chunk: list[Document] = []
@@ -239,7 +256,9 @@ def _encode(docs: list[Document], encoder: _LazyEncoder, progress: ProgressFn | 
             for d in chunk:
                 out[d.key] = vectors[offset : offset + len(d.texts)]
                 offset += len(d.texts)
+            done += offset
             chunk = []
+            report(on_step, ENCODE, done, total, len(docs))
             if progress:
                 progress(i, len(docs))
     return out

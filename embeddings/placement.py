@@ -8,6 +8,7 @@ directory, and only then exported afresh. Every reused file is verified by sha25
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,14 +49,20 @@ def place_query_encoder(
     reuse: Path | None = None,
     cache: Path | str | None = None,
     reference: Encoder | None = None,
+    on_export: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """Fill ``dest`` with the encoder for ``ref``; returns the manifest's ``encoder`` section."""
+    """Fill ``dest`` with the encoder for ``ref``; returns the manifest's ``encoder`` section.
+
+    ``on_export`` is called just before an ONNX export (the slow case), not when an export is reused.
+    """
     if reuse is not None:
         _link_dir(reuse, dest)
     elif cache is not None:
-        cached = cached_export(Path(cache), ref, reference)
+        cached = cached_export(Path(cache), ref, reference, on_export)
         _link_dir(cached, dest)
     else:
+        if on_export:
+            on_export()
         export_onnx(ref, dest, reference=reference)
     config = read_encoder_config(dest)
     if int(config["dim"]) != dim:
@@ -68,7 +75,9 @@ def place_query_encoder(
     }
 
 
-def cached_export(cache: Path, ref: ModelRef, reference: Encoder | None = None) -> Path:
+def cached_export(
+    cache: Path, ref: ModelRef, reference: Encoder | None = None, on_export: Callable[[], None] | None = None
+) -> Path:
     """``cache/<fingerprint>``, exported there first if absent or damaged."""
     private_dir(cache)
     target = cache / ref.short
@@ -84,6 +93,8 @@ def cached_export(cache: Path, ref: ModelRef, reference: Encoder | None = None) 
     for stale in cache.glob(".tmp-export-*"):  # left by an export that was killed
         if time.time() - stale.stat().st_mtime > _STALE_EXPORT_SECONDS:
             remove_tree(stale)
+    if on_export:
+        on_export()
     return export_onnx(ref, target, reference=reference)
 
 

@@ -2,7 +2,8 @@
 
 `ask` and `chat` never answer from an index that does not match the catalogue and model: the
 entries' content hashes are compared with the index's (in memory, no model load); a difference
-triggers an incremental update, reported on stderr through ``on_status``.
+triggers an incremental update, reported on stderr through ``on_status``. The caller may watch a
+build's phases through ``watch`` (the CLI draws them; qa draws nothing).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,7 @@ from qa.search.dense import MatrixDense, entry_texts
 from qa.settings import DEFAULT, Settings
 
 if TYPE_CHECKING:
+    from embeddings.steps import StepFn
     from qa.engine import Assistant
 
 INDEX_ENV = "MSME_QA_INDEX"
@@ -29,6 +32,9 @@ MODEL_ENV = "MSME_QA_MODEL"
 # Rows scored exactly in memory (the threshold embeddings measured, bench/scale.py); above, FAISS finds candidates.
 EXACT_LIMIT = 50_000
 Status = Callable[[str], None]
+# Called as a build starts, with whether it builds from scratch (no index, a damaged one, another model)
+# rather than updating a few entries; the context it returns gives the step callback for that build.
+Watch = Callable[[bool], AbstractContextManager["StepFn | None"]]
 
 
 def cache_dir(*parts: str) -> Path:
@@ -77,8 +83,12 @@ def rebuild(
     *,
     full: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    on_step: StepFn | None = None,
 ) -> Any:
-    """Bring the index up to date with the catalogue; returns the embeddings RebuildReport."""
+    """Bring the index up to date with the catalogue; returns the embeddings RebuildReport.
+
+    ``progress(done, total)`` counts documents; ``on_step`` hears each phase (embeddings.steps).
+    """
     from embeddings import update_index
 
     assert catalogue.path is not None
@@ -92,6 +102,7 @@ def rebuild(
         source=file_source(catalogue.path),
         progress=progress,
         encoder_cache=encoders,
+        on_step=on_step,
     )
 
 
@@ -134,6 +145,7 @@ def open_assistant(
     *,
     on_status: Status | None = None,
     settings: Settings = DEFAULT,
+    watch: Watch | None = None,
 ) -> Assistant:
     """Load catalogue and index, updating the index first if it does not match (saying so).
 
@@ -148,11 +160,13 @@ def open_assistant(
     index_dir = resolve_index(index, cat.path)
     model = resolve_model_spec(model)
     docs = documents(cat)
+    scratch = True
     try:
         loaded = open_index(index_dir, model)
         if _matches(loaded, docs):
             return _assistant(cat, loaded, settings, say)
         say("the catalogue changed since the index was built; updating the index")
+        scratch = False
     except (ModelNotFound, IndexLocked):
         raise
     except IndexMissing:
@@ -161,7 +175,8 @@ def open_assistant(
         say(f"the index is damaged ({exc.path.name} {exc.problem}); building the index again")
     except IndexMismatch as exc:
         say(f"the index does not match ({exc.problem}); building the index again")
-    report = rebuild(cat, index_dir, model)
+    with watch(scratch) if watch else nullcontext(None) as on_step:
+        report = rebuild(cat, index_dir, model, on_step=on_step)
     say(f"index updated: {report.added} added, {report.changed} changed, {report.removed} removed")
     return _assistant(cat, open_index(index_dir, model), settings, say)
 
@@ -185,6 +200,7 @@ class LiveAssistant:
     index: str | os.PathLike[str] | None
     model: str | None
     on_status: Status | None = None
+    watch: Watch | None = None
 
     def __post_init__(self) -> None:
         self._stamp: tuple[int, int] | None = None
@@ -200,6 +216,8 @@ class LiveAssistant:
         if self._assistant is None or stamp != self._stamp:
             if self._assistant is not None and self.on_status:
                 self.on_status("the catalogue file changed; reloading it")
-            self._assistant = open_assistant(self.catalogue, self.index, self.model, on_status=self.on_status)
+            self._assistant = open_assistant(
+                self.catalogue, self.index, self.model, on_status=self.on_status, watch=self.watch
+            )
             self._stamp = stamp
         return self._assistant

@@ -14,9 +14,11 @@ import numpy as np
 import pytest
 
 from embeddings import (
+    PHASES,
     Document,
     IndexMismatch,
     RebuildReport,
+    Step,
     ann,
     check_fresh,
     open_index,
@@ -31,6 +33,7 @@ from embeddings.testing import (
     shared_encoder,
     shared_encoder_factory,
     shared_export_cache,
+    shared_onnx_dir,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -174,6 +177,35 @@ def test_progress_counts_documents(tmp_path: Path, docs: list[Document]) -> None
                  progress=lambda done, total: calls.append((done, total)))  # fmt: skip
     assert calls[0] == (0, len(docs)) and calls[-1] == (len(docs), len(docs))
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_steps_report_each_phase_once_and_the_texts_encoded(tmp_path: Path, docs: list[Document]) -> None:
+    shared_onnx_dir()  # the query encoder is exported into the shared cache (once per process), so reused here
+    steps: list[Step] = []
+    build(tmp_path / "index", docs, on_step=steps.append)
+    n_texts = sum(len(d.texts) for d in docs)
+    assert [s.phase for s in steps if s.phase != "encode"] == ["load-model", "write"]
+    encoding = [s for s in steps if s.phase == "encode"]
+    assert steps[1:-1] == encoding, "encoding comes between loading the model and writing"
+    assert (encoding[0].done, encoding[-1].done) == (0, n_texts)
+    assert {(s.total, s.documents) for s in encoding} == {(n_texts, len(docs))}
+    assert [s.done for s in encoding] == sorted({s.done for s in encoding})
+
+
+def test_steps_name_only_the_work_done(index_dir: Path, docs: list[Document], tmp_path: Path) -> None:
+    steps: list[Step] = []
+    build(index_dir, docs, encoder_factory=must_not_encode, on_step=steps.append)
+    assert steps == [], "a rebuild with nothing to do reports nothing"
+    update_index(index_dir, docs, source={**SOURCE, "size": 99}, encoder_factory=must_not_encode,
+                 encoder_cache=shared_export_cache(), on_step=steps.append)  # fmt: skip
+    assert [s.phase for s in steps] == ["write"], "a new source is written, nothing encoded"
+    steps.clear()
+    fresh_cache = tmp_path / "encoders"
+    update_index(tmp_path / "other", docs[:2], encoder_factory=lambda ref: HashEncoder(), encoder_cache=fresh_cache,
+                 on_step=steps.append)  # fmt: skip
+    phases = [s.phase for s in steps]
+    assert phases[0] == "load-model" and phases[-2:] == ["export-encoder", "write"], phases
+    assert all(p in PHASES for p in phases)
 
 
 def test_check_fresh_explains_what_is_stale(index_dir: Path, tmp_path: Path) -> None:

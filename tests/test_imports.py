@@ -19,7 +19,7 @@ import pytest
 from .conftest import ROOT, SEED
 
 BLOCKED = ("torch", "transformers", "sentence_transformers")
-WATCHED = (*BLOCKED, "numpy", "faiss", "onnxruntime", "tokenizers", "pydantic", "docx")
+WATCHED = (*BLOCKED, "numpy", "faiss", "onnxruntime", "tokenizers", "pydantic", "docx", "mcp", "anyio")
 
 # argv: report-file, then the msme-qa arguments (or `--import NAME` to try one import and exit 0).
 LAUNCHER = r"""
@@ -98,7 +98,7 @@ def test_light_commands_load_no_model_library_nor_numpy(tmp_path, name):
     assert result.returncode == code, result.stderr
     assert shown in result.stdout
     assert report["tried"] == []
-    # Nothing numeric at all: no numpy, FAISS, onnxruntime; and no pydantic (see cli/params.py).
+    # Nothing numeric at all: no numpy, FAISS, onnxruntime; no pydantic (see cli/params.py), no MCP SDK.
     assert report["loaded"] == [], report
 
 
@@ -119,3 +119,35 @@ def test_ask_on_a_fresh_index_never_imports_torch(tmp_path, built_index):
     assert report["tried"] == []
     assert {"onnxruntime", "tokenizers"} <= set(report["loaded"])
     assert not set(report["loaded"]) & {*BLOCKED, "pydantic"}, report
+
+
+def test_mcp_on_a_fresh_index_answers_without_torch(tmp_path, built_index):
+    """The server loads the SDK (pydantic included) but, with the index up to date, never torch."""
+    from .test_mcp import Pipe
+
+    report = tmp_path / "imports.json"
+    args = ["mcp", "--index", str(built_index), "--catalogue", str(SEED)]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LAUNCHER, str(report), *args],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    pipe = Pipe(proc)
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}}
+    pipe.send({"id": 1, "method": "initialize", "params": hello})
+    pipe.response(1)
+    pipe.send({"method": "notifications/initialized"})
+    question = {"name": "ask", "arguments": {"question": "What is Australia's de minimis threshold?"}}
+    pipe.send({"id": 2, "method": "tools/call", "params": question})
+    assert "AUD 1,000" in pipe.response(2)["result"]["structuredContent"]["answer"]
+    assert proc.stdin is not None and proc.stderr is not None
+    proc.stdin.close()
+    assert proc.wait(timeout=60) == 0
+    stderr = proc.stderr.read().decode()
+    assert "building" not in stderr and "updating" not in stderr, stderr  # fresh: nothing was rebuilt
+    loaded = json.loads(report.read_text())
+    assert loaded["tried"] == []
+    assert {"mcp", "pydantic", "onnxruntime"} <= set(loaded["loaded"])
+    assert not set(loaded["loaded"]) & set(BLOCKED), loaded
