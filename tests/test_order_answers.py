@@ -114,8 +114,10 @@ def test_a_fact_question_outside_the_catalogue_abstains_with_its_dates(built_ind
     "question", ["Which presentations were given in 2024?", "How many presentations were given in 2024?"]
 )
 def test_a_list_outside_the_catalogue_counts_none(built_index, question):
+    """Nothing the catalogue could say: a refusal, with the count (0) a list or count question expects."""
     data = ask_json(built_index, question)
     assert data["count"] == 0 and data["citations"] == [] and data["answer"] == COVERS
+    assert data["abstained"] is True and data["kind"] == "abstain"
 
 
 def test_a_superlative_outside_the_catalogue(built_index):

@@ -64,7 +64,8 @@ def outside(query: Query, entries: Sequence[Entry]) -> Answer | None:
         return None
     text = f"The catalogue covers {_day(first)} to {_day(last)}; nothing {period_words(period)}."
     if query.kind in ("list", "count") or query.total:
-        return Answer(query.text, text, count=0, kind="count" if query.total else query.kind)
+        # Nothing the catalogue could say: a refusal, with the count a list or count question expects (0).
+        return Answer(query.text, text, abstained=True, count=0, kind="abstain")
     if query.order or query.period_when:
         return Answer(query.text, text, abstained=True, kind="abstain")
     return None  # "the 2020 package" names a thing, not when it was presented
