@@ -55,7 +55,7 @@ def test_the_patterns_tell_the_operations_apart():
     assert SAME_PRESENTER.search("What else did they present?") and SAME_PRESENTER.search("Did they come back later?")
     assert not SAME_PRESENTER.search("Who gave it?")
     for line in ("And the next update?", "the earlier one", "the follow-up presentation",
-                 "When did they come back the second time?"):
+                 "When did they come back the second time?", "what about the one before it?", "and the one after this?"):
         assert SERIES.search(line), line
     for line in ("Which of those was in 2022?", "the November one", "the one by Visa", "only the members"):
         assert LIST_REF.search(line), line

@@ -76,7 +76,7 @@ PRESENTER_REF = re.compile(
 )
 SERIES = re.compile(
     r"\b(?:next|previous|earlier|prior|preceding|follow-?up|following up|subsequent|updated?\s+later|"
-    r"(?:second|third)\s+time|later\s+(?:one|update|presentation|talk)|before\s+that|after\s+that)\b",
+    r"(?:second|third)\s+time|later\s+(?:one|update|presentation|talk)|(?:before|after)\s+(?:that|it|this|them))\b",
     re.I,
 )
 BACKWARD = re.compile(r"\b(?:previous|earlier|prior|preceding|before|following up on|followed up)\b", re.I)
