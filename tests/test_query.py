@@ -176,3 +176,9 @@ def test_the_question_is_read_once_per_answer(assistant, monkeypatch: pytest.Mon
     outside = [t for t, inside in calls if not inside and t and t in question]
     assert outside == [], f"the question's words were tokenised again outside read_query: {outside}"
     assert answer.question == question
+
+
+def test_a_topic_is_searched_without_the_period_it_names(lexicon: Lexicon) -> None:
+    q = read("Who presented on cyber security in 2022?", lexicon)
+    assert q.topic == "cyber security in 2022"  # as written, for the heading
+    assert "2022" not in q.topic_content and {"cyber", "secur"} <= set(q.topic_content)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -153,10 +154,19 @@ def describe(intent: Query, by: str | None = None, on_topic: bool = False) -> st
     if intent.categories:
         parts.append("in " + _join(list(intent.categories)))
     elif intent.topic and (on_topic or not (intent.institutions or intent.types or intent.period)):
-        parts.append(f"on {intent.topic}")
+        parts.append(f"on {_without_period(intent)}")
     if intent.period:
         parts.append(period_words(intent.period))
     return " ".join(parts)
+
+
+def _without_period(intent: Query) -> str:
+    """The topic without the words that named the period, which the heading gives on its own."""
+    topic = intent.topic
+    if intent.period and intent.period.text and intent.period.text in topic:
+        topic = topic.replace(intent.period.text, " ")
+        topic = re.sub(r"\s+(?:in|during|from|on|of|since|before|after|between)\s*$", "", " ".join(topic.split()))
+    return topic.strip() or intent.topic
 
 
 def _join(items: list[str]) -> str:

@@ -179,7 +179,8 @@ def _read(text: str, lexicon: Lexicon) -> Query:
     topic = reading.topic_of(rest)
     content = content_tokens(text)
     subject = content_tokens(reading.FORUM.sub(" ", text))
-    topic_content = content_tokens(topic)
+    # The topic's search words leave out the period it names: "cyber security in 2022" is searched as cyber security.
+    topic_content = content_tokens(topic.replace(period.text, " ") if period and period.text else topic)
     return Query(
         text=text,
         kind=kind,
