@@ -13,13 +13,14 @@ from rich.text import Text
 
 from cli.render import link_style, link_text, safe
 from qa.answers.model import Answer, Citation
+from qa.catalogue.dates import format_date
 
 
 def source_line(c: Citation) -> Text:
     e = c.entry
     out = Text(f"[{c.n}] ", style="bold cyan")
     out.append_text(safe(e.title, "bold"))
-    out.append_text(safe(f" — {e.institution} ({e.institution_type}), {e.date.day} {e.date:%B %Y}"))
+    out.append_text(safe(f" — {e.institution} ({e.institution_type}), {format_date(e.date)}"))
     out.append("\n    ")
     out.append_text(link_text(e.link))
     return out

@@ -18,6 +18,7 @@ from cli import answers, options, render
 from cli.ask import status
 from cli.errors import _is_domain, debug, environment_problem, handled
 from cli.progress import watch_builds
+from qa.catalogue.dates import format_date
 
 if TYPE_CHECKING:
     from qa.answers.model import Answer
@@ -89,7 +90,7 @@ def welcome(cat: Catalogue, index_state: str) -> str:
     """One line: the catalogue, its size and dates, the index's state, and how to get help."""
     days = sorted(e.date for e in cat.entries)
     name = cat.path.name if cat.path else "catalogue"
-    span = f"from {days[0].day} {days[0]:%B %Y} to {days[-1].day} {days[-1]:%B %Y}"
+    span = f"from {format_date(days[0])} to {format_date(days[-1])}"
     return f"msme-qa chat · {name}: {len(days)} presentations {span}; {index_state}. /help for help, Ctrl-D to leave."
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from cli.answers import source_line
 from cli.render import entry_detail
+from qa.catalogue.dates import format_date
 from qa.catalogue.filters import Filter, find_entry
 from qa.catalogue.model import Catalogue, Entry
 
@@ -28,8 +29,6 @@ class Result:
     text: str
 
 
-def _day(entry_date: Any) -> str:
-    return f"{entry_date.day} {entry_date:%B %Y}"
 
 
 def instructions(catalogue: Catalogue) -> str:
@@ -40,8 +39,8 @@ def instructions(catalogue: Catalogue) -> str:
     return (
         "msme-qa answers from the catalogue of presentations given at the WTO Informal Working Group on "
         f"Micro, Small and Medium-sized Enterprises (MSMEs): {len(catalogue.entries)} presentations by WTO "
-        f"Members, international organizations, the WTO Secretariat and others, from {_day(start)} to "
-        f"{_day(end)}, in {len(catalogue.categories)} categories: {categories}.\n"
+        f"Members, international organizations, the WTO Secretariat and others, from {format_date(start)} to "
+        f"{format_date(end)}, in {len(catalogue.categories)} categories: {categories}.\n"
         "Answers are sentences extracted word for word from the catalogue's summaries, never generated; "
         "each sentence carries a citation [n] to its source (title, institution, date, link). List and "
         "count questions get every matching presentation. When the catalogue does not answer, `ask` says "

@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qa.catalogue.controls import strip_controls
+from qa.catalogue.dates import format_date
 from qa.catalogue.links import NOT_A_WEB_LINK, is_web_link
 from qa.catalogue.model import Anomaly, Entry
 
@@ -95,7 +96,7 @@ def entry_detail(entry: Entry) -> Text:
     out = Text()
     out.append_text(safe(entry.title, "bold"))
     out.append("\n")
-    out.append_text(safe(f"{entry.institution} ({entry.institution_type}) · {entry.date:%-d %B %Y}"))
+    out.append_text(safe(f"{entry.institution} ({entry.institution_type}) · {format_date(entry.date)}"))
     category = entry.category + (f" / {entry.subcategory}" if entry.subcategory else "")
     out.append("\n")
     out.append_text(safe(f"Category: {category}", "dim"))

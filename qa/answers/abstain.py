@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from qa.answers.model import Answer, Citation
+from qa.catalogue.dates import format_date
 from qa.question.intent import find_types
 from qa.question.query import Query
 from qa.question.text import tokens
@@ -58,7 +59,7 @@ def missing_text(query: Query, best: Scored, missing: Sequence[str]) -> str:
         return NOTHING
     e = best.entry
     lacks = " or ".join(f'"{w}"' for w in words)
-    when = f"{e.date.day} {e.date:%B %Y}"
+    when = format_date(e.date)
     return f"{NOTHING} The closest presentation, {e.title} ({e.institution}, {when}), does not mention {lacks}."
 
 

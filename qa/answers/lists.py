@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
 
 from qa.answers.abstain import should_abstain
 from qa.answers.facts import compose_fact
 from qa.answers.model import Answer, Citation
-from qa.catalogue.dates import month_end
+from qa.catalogue.dates import format_date, month_end
 from qa.catalogue.model import Entry
 from qa.question.periods import Period
 from qa.question.query import Query
@@ -66,7 +65,7 @@ def _single(query: Query, retriever: Retriever, settings: Settings, entry: Entry
     fact = compose_fact(query, ranked, retriever, settings)
     scope = describe(query, on_topic=on_topic)
     scope = f" {scope}" if scope else ""
-    head = f"The catalogue has 1 presentation{scope}: {entry.title} ({entry.institution}, {_day(entry.date)})."
+    head = f"The catalogue has 1 presentation{scope}: {entry.title} ({entry.institution}, {format_date(entry.date)})."
     return replace(fact, text=f"{head} {fact.text}".strip(), count=1, kind=query.kind)
 
 
@@ -173,26 +172,24 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
 def period_words(p: Period) -> str:
     lo, hi = p.start, p.end
     if lo and hi:
         if lo == hi:
-            return f"on {_day(lo)}"
+            return f"on {format_date(lo)}"
         if lo.day == 1 and hi == month_end(hi.year, hi.month):
             if (lo.year, lo.month) == (hi.year, hi.month):
                 return f"in {lo:%B %Y}"
             if lo.month == 1 and hi.month == 12:
                 return f"in {lo.year}" if lo.year == hi.year else f"from {lo.year} to {hi.year}"
             return f"from {lo:%B %Y} to {hi:%B %Y}"
-        return f"from {_day(lo)} to {_day(hi)}"
+        return f"from {format_date(lo)} to {format_date(hi)}"
     if lo:
-        return f"since {_day(lo)}"
+        return f"since {format_date(lo)}"
     assert hi is not None
-    return f"up to {_day(hi)}"
+    return f"up to {format_date(hi)}"
 
 
 def others(query: Query, entries: list[Entry], question: str | None = None) -> Answer:
@@ -218,6 +215,6 @@ def _compose(
         text = f"The catalogue has no {'other ' if other else ''}presentations{scope}."
     else:
         lines = [f"The catalogue has {n} {noun}{scope}:"]
-        lines += [f"[{c.n}] {_day(c.entry.date)}: {c.entry.title} ({c.entry.institution})" for c in citations]
+        lines += [f"[{c.n}] {format_date(c.entry.date)}: {c.entry.title} ({c.entry.institution})" for c in citations]
         text = "\n".join(lines)
     return Answer(question or intent.text, text, count=n, citations=citations, kind=intent.kind)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
 
 from qa.answers.facts import compose_fact
 from qa.answers.lists import describe, period_words, select
 from qa.answers.model import Answer, Citation
+from qa.catalogue.dates import format_date
 from qa.catalogue.model import Entry
 from qa.question.glossary import expansions
 from qa.question.query import Query
@@ -46,11 +46,11 @@ def answer_order(query: Query, retriever: Retriever, settings: Settings = DEFAUL
     word = _PICKED[query.order]
     if query.meeting:
         ones = [e for e in retriever.entries if e.date == day]
-        head = f"The {word} meeting{scope} was on {_day(day)}, with {_presentations(len(ones))}:"
+        head = f"The {word} meeting{scope} was on {format_date(day)}, with {_presentations(len(ones))}:"
         return _listed(query, ones, head)
     ones = [e for e in entries if e.date == day]
     if len(ones) > 1:
-        return _listed(query, ones, f"The {word} presentations{scope} were given on {_day(day)}:")
+        return _listed(query, ones, f"The {word} presentations{scope} were given on {format_date(day)}:")
     return _one(query, topical, retriever, settings, ones[0], f"The {word} presentation{scope}")
 
 
@@ -62,7 +62,7 @@ def outside(query: Query, entries: Sequence[Entry]) -> Answer | None:
     first, last = min(e.date for e in entries), max(e.date for e in entries)
     if (period.start is None or period.start <= last) and (period.end is None or period.end >= first):
         return None
-    text = f"The catalogue covers {_day(first)} to {_day(last)}; nothing {period_words(period)}."
+    text = f"The catalogue covers {format_date(first)} to {format_date(last)}; nothing {period_words(period)}."
     if query.kind in ("list", "count") or query.total:
         # Nothing the catalogue could say: a refusal, with the count a list or count question expects (0).
         return Answer(query.text, text, abstained=True, count=0, kind="abstain")
@@ -88,7 +88,7 @@ def _one(query: Query, topical: Query, retriever: Retriever, settings: Settings,
     """One presentation: name it, then its summary's best sentences, as a fact answer gives them."""
     ranked = retriever.rank(topical, candidates=[retriever.index_of[entry.id]])
     fact = compose_fact(topical, ranked, retriever, settings)
-    text = f"{head} is {entry.title} ({entry.institution}, {_day(entry.date)}). {fact.text}".strip()
+    text = f"{head} is {entry.title} ({entry.institution}, {format_date(entry.date)}). {fact.text}".strip()
     return replace(fact, question=query.text, text=text, count=None, kind="fact", abstained=False)
 
 
@@ -102,5 +102,3 @@ def _presentations(n: int) -> str:
     return f"{n} presentation" + ("" if n == 1 else "s")
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"

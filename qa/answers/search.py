@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from qa.answers.facts import choose_sentences
 from qa.answers.model import Answer, Citation, Sentence, Trace
+from qa.catalogue.dates import format_date
 from qa.question.query import Query
 from qa.search.retrieval import Retriever, Scored
 from qa.settings import DEFAULT, Settings
@@ -23,7 +24,7 @@ def answer_search(query: Query, retriever: Retriever, settings: Settings = DEFAU
         e = scored.entry
         pick = choose_sentences(query, [scored], retriever, settings, limit=1)
         said = f": {pick[0].text}" if pick else ""
-        lines.append(f"[{n}] {e.title} ({e.institution}, {e.date.day} {e.date:%B %Y}){said}")
+        lines.append(f"[{n}] {e.title} ({e.institution}, {format_date(e.date)}){said}")
         if pick:
             sentences.append(Sentence(pick[0].text, n))
         citations.append(Citation(n, e, scored.dense))

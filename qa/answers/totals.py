@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date
 
 from qa.answers.lists import TYPE_WORDS, describe
 from qa.answers.model import Answer, Citation
+from qa.catalogue.dates import format_date
 from qa.catalogue.institutions import norm
 from qa.catalogue.model import Entry
 from qa.question.query import Query
@@ -22,14 +22,12 @@ def name_key(name: str) -> str:
     return " ".join(w for w in norm(name).split() if w not in ("a", "an"))
 
 
-def _day(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
 # What a total groups by: the key of an entry, and the noun for one group and for several.
 _BY: dict[str, tuple[Callable[[Entry], str], str, str]] = {
     "institutions": (lambda e: name_key(e.institution), "institution", "institutions"),
-    "meetings": (lambda e: _day(e.date), "meeting", "meetings"),
+    "meetings": (lambda e: format_date(e.date), "meeting", "meetings"),
     "categories": (lambda e: e.category, "category", "categories"),
     "year": (lambda e: str(e.date.year), "year", "years"),
 }
@@ -108,7 +106,8 @@ def _most(query: Query, entries: Sequence[Entry], by: str) -> Answer:
     if runners:
         head += " Next: " + ", ".join(runners) + "."
     citations = _cite(chosen)
-    lines = [head] + [f"[{c.n}] {_day(c.entry.date)}: {c.entry.title} ({c.entry.institution})" for c in citations]
+    rows = (f"[{c.n}] {format_date(c.entry.date)}: {c.entry.title} ({c.entry.institution})" for c in citations)
+    lines = [head, *rows]
     return Answer(query.text, "\n".join(lines), count=top, citations=citations, kind="count")
 
 

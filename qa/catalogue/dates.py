@@ -120,3 +120,11 @@ def parse_bound(text: str, *, end: bool) -> date:
     if parsed is None or not is_date_line(text):
         raise ValueError(f"{text!r} is not a date; use forms like 2022, 2022-05, May 2022 or 2022-05-04")
     return parsed
+
+
+_MONTH_NAMES = "January February March April May June July August September October November December".split()
+
+
+def format_date(day: date) -> str:
+    """ "4 May 2021": the catalogue's own spelling, independent of the locale."""
+    return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"

@@ -18,18 +18,12 @@ mark is, the note's text as ``[1: text]`` at the end of the line.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
+from qa.catalogue.dates import format_date
 from qa.catalogue.model import Catalogue, Entry
 from qa.catalogue.paragraphs import urls_in
 
-_MONTHS = ("January February March April May June July August September October November December").split()
 UNCATEGORISED = "Uncategorised"  # what the parser calls entries that come before any category heading
-
-
-def format_date(day: date) -> str:
-    """ "4 May 2021": the catalogue's own spelling, independent of the locale."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def to_text(catalogue: Catalogue) -> str:

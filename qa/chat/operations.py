@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from qa.answers.model import Answer, Citation
+from qa.catalogue.dates import format_date
 from qa.catalogue.filters import Filter
 from qa.catalogue.model import Entry
 from qa.chat import replies
@@ -124,7 +125,7 @@ def same_meeting(asst: Assistant, text: str, state: State, names: Names) -> Op |
     named = _named_institutions(asst, text)
     skip = {e.id for e in (state.focus or state.listed)} | {e.id for e in state.listed if e.institution in named}
     rest = [e for e in asst.retriever.entries if e.date == day and e.id not in skip]
-    when = f"{day.day} {day:%B %Y}"
+    when = format_date(day)
     return Op("same_meeting", listing_answer(text, rest, f"other presentations on {when}"),
               f"the other presentations given on {when}", listing=True)
 
@@ -293,7 +294,7 @@ def listing_answer(question: str, entries: list[Entry], what: str) -> Answer:
     if not entries:
         return Answer(question, f"The catalogue has no {what}.", count=0, kind="list")
     lines = [f"The catalogue has {len(entries)} {what}:"]
-    lines += [f"[{c.n}] {c.entry.date.day} {c.entry.date:%B %Y}: {c.entry.title} ({c.entry.institution})"
+    lines += [f"[{c.n}] {format_date(c.entry.date)}: {c.entry.title} ({c.entry.institution})"
               for c in citations]
     return Answer(question, "\n".join(lines), count=len(entries), citations=citations, kind="list")
 
@@ -302,7 +303,7 @@ def _clarify(text: str, listed: tuple[Entry, ...], name: str) -> Op | None:
     """Several entries could be meant: ask which, listing them (a pick answers next)."""
     if len(listed) < 2:
         return None
-    options = " ".join(f"{n}) {e.title} ({e.institution}, {e.date.day} {e.date:%B %Y})"
+    options = " ".join(f"{n}) {e.title} ({e.institution}, {format_date(e.date)})"
                        for n, e in enumerate(listed[:9], 1))
     answer = Answer(text, f"Which one do you mean: {options}? Say \"the second one\" or name it.",
                     citations=tuple(Citation(n, e) for n, e in enumerate(listed, 1)), kind="clarify")

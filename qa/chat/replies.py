@@ -13,6 +13,7 @@ from qa.answers.abstain import NOTHING, abstain
 from qa.answers.facts import coverage
 from qa.answers.lists import answer_list, describe, others
 from qa.answers.model import Answer, Citation, Sentence
+from qa.catalogue.dates import format_date
 from qa.catalogue.model import Entry
 from qa.chat.followups import OTHER
 from qa.engine import Assistant, clean_question
@@ -145,7 +146,7 @@ def template(question: str, entries: tuple[Entry, ...], act: str) -> Answer:
         if act == "link":
             lines.append(f"{title}: {e.link} [{n}]" if e.link else f"{title}: the catalogue gives no link. [{n}]")
         else:
-            when = f"{e.date.day} {e.date:%B %Y}"
+            when = format_date(e.date)
             lines.append(f"Presented by {e.institution} ({e.institution_type}) on {when}: {title}. [{n}]")
     citations = tuple(Citation(n, e) for n, e in enumerate(entries, 1))
     return Answer(clean_question(question), "\n".join(lines), citations=citations, kind=act)
