@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from qa.answers.facts import lacks_asked_type
+from qa.answers.facts import DATE_WORD, lacks_asked_type
 from qa.question.glossary import expansions
 from qa.question.query import Query
 from qa.search.retrieval import Retriever, Scored
@@ -37,9 +36,6 @@ FEATURES = (
     "focus_missing",
     "focus_missing_passage",
 )
-_DATE_WORD = re.compile(
-    r"^(?:(?:19|20)\d\d|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)$"
-)
 
 
 @dataclass(frozen=True)
@@ -52,7 +48,7 @@ class Evidence:
 
 def aspects(query: Query) -> list[str]:
     """The question's salient words: its subject (no forum, no date words), each once."""
-    return list(dict.fromkeys(t for t in query.subject if not _DATE_WORD.match(t) and not t.isdigit()))
+    return list(dict.fromkeys(t for t in query.subject if not DATE_WORD.match(t) and not t.isdigit()))
 
 
 def evidence(query: Query, ranked: Sequence[Scored], retriever: Retriever) -> Evidence:

@@ -148,7 +148,7 @@ def lacks_asked_type(query: Query, ranked: Sequence[Scored], retriever: Retrieve
     subject = {
         t
         for t in (*query.subject, *query.subject_expansions)
-        if idf.get(t, _HALF + 1) > _HALF and not _DATE_WORD.match(t)
+        if idf.get(t, _HALF + 1) > _HALF and not DATE_WORD.match(t)
     }
     for scored in ranked[:2]:
         i = retriever.index_of[scored.entry.id]
@@ -173,7 +173,7 @@ def _overlap(
     return sum(idf.get(t, 0.0) for t in words if t in sentence) / total if total else 0.0
 
 
-_DATE_WORD = re.compile(
+DATE_WORD = re.compile(
     r"^(?:(?:19|20)\d\d|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)$"
 )
 
@@ -196,7 +196,7 @@ def choose_sentences(
         i = retriever.index_of[scored.entry.id]
         # Focus words point at a sentence; the entry's own name and the date only pointed at the entry.
         focus = {
-            t for t in q - set(tokens(f"{scored.entry.title} {scored.entry.institution}")) if not _DATE_WORD.match(t)
+            t for t in q - set(tokens(f"{scored.entry.title} {scored.entry.institution}")) if not DATE_WORD.match(t)
         }
         for j, text in enumerate(retriever.sentences[i]):
             dense = float(scored.sentence_dense[j]) if j < len(scored.sentence_dense) else 0.0
