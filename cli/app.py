@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from cli import ask, browse, chat, mcp, rebuild
@@ -16,6 +18,29 @@ app = typer.Typer(
     rich_markup_mode=None,
     cls=LeanGroup,  # option values converted without importing pydantic: ~0.1 s off every command
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("msme-qa")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            number = "unknown (not installed)"
+        typer.echo(f"msme-qa {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Answers questions about the WTO MSME Group's catalogue of presentations, with citations."""
+
+
 app.command("ask")(ask.ask)
 app.command("chat")(chat.chat)
 app.command("rebuild")(rebuild.rebuild)

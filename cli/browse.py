@@ -11,6 +11,7 @@ from cli.errors import handled
 from qa.catalogue.checks import check_catalogue
 from qa.catalogue.filters import Filter, find_entry, parse_dates
 from qa.catalogue.load import load_catalogue
+from qa.catalogue.model import Anomaly, Catalogue
 
 
 @handled
@@ -37,7 +38,7 @@ def list_entries(
         out.print("No presentations match these filters.")
         return
     n = len(entries)
-    out.print(render.entries_table(entries, title=f"{n} presentation{'s' if n != 1 else ''}"))
+    render.print_entries(out, entries, title=f"{n} presentation{'s' if n != 1 else ''}")
 
 
 @handled
@@ -60,19 +61,37 @@ def show(
 
 
 @handled
-def check(catalogue: options.Catalogue = None) -> None:
-    """Validate the catalogue; exit 0 when clean, 1 when something should be fixed.
+def check(
+    json: options.Json = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too, not only on errors.")] = False,
+    catalogue: options.Catalogue = None,
+) -> None:
+    """Validate the catalogue: errors (data lost or wrong) exit 1, warnings alone exit 0 (1 with --strict).
 
     Example: msme-qa check --catalogue updated-catalogue.docx
     """
     cat = load_catalogue(catalogue)
     problems = check_catalogue(cat)
+    errors = sum(p.severity == "error" for p in problems)
+    failed = errors > 0 or (strict and bool(problems))
+    if json:
+        report = {"entries": len(cat.entries), "categories": len(cat.categories),
+                  "problems": [p.to_json() for p in problems]}  # fmt: skip
+        render.print_json(report)
+    else:
+        _print_check(cat, problems, errors)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_check(cat: Catalogue, problems: list[Anomaly], errors: int) -> None:
     out = render.console()
     period = f", period {cat.period[0]} to {cat.period[1]}" if cat.period else ""
     summary = f"{cat.path}: {len(cat.entries)} entries in {len(cat.categories)} categories{period}"
     if not problems:
         out.print(render.safe(f"{summary}. No problems found."))
         return
-    out.print(render.safe(f"{summary}. {len(problems)} problem{'s' if len(problems) != 1 else ''} to look at:"))
+    warnings = len(problems) - errors
+    counts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((errors, "error"), (warnings, "warning")) if n]
+    out.print(render.safe(f"{summary}. {' and '.join(counts)}:"))
     out.print(render.anomaly_lines(problems), end="")
-    raise typer.Exit(1)

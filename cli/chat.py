@@ -127,6 +127,7 @@ class Chat:
     def __post_init__(self) -> None:
         self.out: Console = render.console()
         self.answered = 0
+        self.running: str | None = None  # the slash command being run, named in its JSON output
 
     def repl(self, greeting: str) -> None:
         """The terminal conversation: line editing and history (prompt_toolkit), Ctrl-C, Ctrl-D."""
@@ -227,11 +228,14 @@ class Chat:
         answers.show_explanation(self.out, why)
         self._flush()
 
-    def emit(self, data: Any) -> None:
+    def emit(self, data: dict[str, Any]) -> None:
+        """One JSON object on one line; a slash command's output says which command it answers."""
+        if self.running:
+            data = {"command": self.running, **data}
         sys.stdout.write(render.json_text(data) + "\n")
         sys.stdout.flush()
 
-    def say(self, text: str | Text, data: Any = None) -> None:
+    def say(self, text: str | Text, data: dict[str, Any] | None = None) -> None:
         """A command's output: text for people, ``data`` as one JSON line with --json."""
         if self.json:
             self.emit(data if data is not None else {"message": str(text)})
@@ -264,12 +268,20 @@ class Chat:
     # Slash commands --------------------------------------------------------------------------------
 
     def command(self, line: str) -> bool:
-        from qa.errors import UsageError
 
         name, _, rest = line.partition(" ")
         name = name.lower()
         if name in ("/quit", "/exit", "/q"):
             return False
+        self.running = name
+        try:
+            return self._dispatch(name, rest)
+        finally:
+            self.running = None
+
+    def _dispatch(self, name: str, rest: str) -> bool:
+        from qa.errors import UsageError
+
         if name == "/help":
             self.say(HELP, {"help": HELP})
         elif name == "/reset":
@@ -294,7 +306,7 @@ class Chat:
     def history(self) -> None:
         turns = self.conversation.turns
         if not turns:
-            self.say("No turns yet: ask a question.", [])
+            self.say("No turns yet: ask a question.", {"turns": []})
             return
         lines = []
         for n, t in enumerate(turns, 1):
@@ -302,15 +314,15 @@ class Chat:
             lines.append(f"{n}. {t.typed}\n   read as ({t.operation}): {t.read_as}\n   -> {first}")
         data = [{"question": t.typed, "operation": t.operation, "read_as": t.read_as,
                  "cited": [c.entry.id for c in t.answer.citations]} for t in turns]
-        self.say("\n".join(lines), data)
+        self.say("\n".join(lines), {"turns": data})
 
     def sources(self) -> None:
         last = self.conversation.last
         if last is None or not last.citations:
-            self.say("No sources yet: the last answer cited nothing.", [])
+            self.say("No sources yet: the last answer cited nothing.", {"sources": []})
             return
         if self.json:
-            self.emit([{"n": c.n, **c.entry.to_json()} for c in last.citations])
+            self.emit({"sources": [{"n": c.n, **c.entry.to_json()} for c in last.citations]})
             return
         parts = Text()
         for k, c in enumerate(last.citations):
@@ -347,13 +359,13 @@ class Chat:
         catalogue = self.catalogue()
         entries = Filter.from_options(catalogue, **parse_list_args(args)).apply(catalogue.entries)
         if self.json:
-            self.emit([e.to_json() for e in entries])
+            self.emit({"count": len(entries), "entries": [e.to_json() for e in entries]})
         elif not entries:
             self.say("No presentations match these filters.")
         else:
             n = len(entries)
             self._separate()
-            self.out.print(render.entries_table(entries, title=f"{n} presentation{'s' if n != 1 else ''}"))
+            render.print_entries(self.out, entries, title=f"{n} presentation{'s' if n != 1 else ''}")
             self._flush()
 
 

@@ -11,10 +11,11 @@ only when it is http(s); anything else is shown as inert text marked "(not a web
 
 from __future__ import annotations
 
+import io
 import json
 import sys
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO, cast
 
 from rich.console import Console
 from rich.style import Style
@@ -26,9 +27,39 @@ from qa.catalogue.dates import format_date
 from qa.catalogue.links import NOT_A_WEB_LINK, is_web_link
 from qa.catalogue.model import Anomaly, Entry
 
+PIPE_WIDTH = 10_000  # piped output is laid out as if the line were endless: nothing is hard-wrapped
+
+
+class _TrimmedLines(io.TextIOBase):
+    """A stream that drops the spaces Rich pads lines with before each newline (for piped output)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.pending = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        *lines, self.pending = (self.pending + text).split("\n")
+        for line in lines:
+            self.stream.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.stream.write(self.pending)
+            self.pending = ""
+        self.stream.flush()
+
 
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    """Rich on a terminal; piped, plain lines with no wrapping and no trailing spaces (safe to copy)."""
+    stream = sys.stderr if stderr else sys.stdout
+    probe = Console(file=stream)
+    if probe.is_terminal:
+        return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(file=cast(TextIO, _TrimmedLines(stream)), highlight=False, soft_wrap=True, width=PIPE_WIDTH)
 
 
 def printable(value: object, *, lines: bool = False) -> str:
@@ -72,24 +103,26 @@ def link_text(url: str | None, label: str | None = None) -> Text:
         return Text("(no link)", style="dim")
     if not is_web_link(url):
         return safe(f"{url} {NOT_A_WEB_LINK}")
-    return safe(label or url, link_style(url))
+    text = safe(label or url, link_style(url))
+    text.no_wrap, text.overflow = True, "ignore"  # a URL is never broken: it runs past the edge instead
+    return text
 
 
-def entries_table(entries: Iterable[Entry], title: str | None = None) -> Table:
-    """A compact table: date, title (id beneath, dim), institution and type, category."""
-    table = Table(title=title, header_style="bold", title_justify="left", expand=False)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Title / id", ratio=5, overflow="fold")
-    table.add_column("Institution", ratio=3)
-    table.add_column("Category", ratio=2)
+def print_entries(out: Console, entries: Sequence[Entry], title: str | None = None) -> None:
+    """Entries in date order, one block each: date and title (a link where supported), then institution and
+    category, then the id on a line of its own that is never wrapped or cropped (it is what `show` takes)."""
+    if title:
+        out.print(safe(title, "bold"))
     for entry in entries:
         category = entry.category + (f" / {entry.subcategory}" if entry.subcategory else "")
-        title_cell = safe(entry.title, link_style(entry.link))
-        title_cell.append_text(safe("\n" + entry.id, "dim", lines=True))
-        table.add_row(
-            entry.date.isoformat(), title_cell, safe(f"{entry.institution} ({entry.institution_type})"), safe(category)
-        )
-    return table
+        row = Table.grid(padding=(0, 2))
+        row.add_column(no_wrap=True)
+        row.add_column()
+        details = Text("\n").join([safe(entry.title, link_style(entry.link)), safe(
+            f"{entry.institution} ({entry.institution_type}) · {category}", "dim")])
+        row.add_row(entry.date.isoformat(), details)
+        out.print(row)
+        out.print(safe(f"{' ' * 12}id {entry.id}", "dim"), soft_wrap=True, crop=False)
 
 
 def entry_detail(entry: Entry) -> Text:
@@ -121,7 +154,8 @@ def entry_detail(entry: Entry) -> Text:
 def anomaly_lines(anomalies: Iterable[Anomaly]) -> Text:
     out = Text()
     for anomaly in anomalies:
-        out.append_text(safe(f"[{anomaly.kind}] ", "yellow"))
+        style = "red" if anomaly.severity == "error" else "yellow"
+        out.append_text(safe(f"{anomaly.severity} [{anomaly.kind}] ", style))
         out.append_text(safe(anomaly.message))
         if anomaly.entry_id:
             out.append_text(safe(f"  ({anomaly.entry_id})", "dim"))

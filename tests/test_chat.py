@@ -113,16 +113,20 @@ def test_piped_slash_commands_and_a_bad_line_do_not_end_the_session(env, tmp_pat
     )
     assert run.returncode == 0
     out = [json.loads(line) for line in run.stdout.splitlines()]
+    assert all(isinstance(row, dict) for row in out)  # one JSON object per line, slash commands included
     listed, answer, sources, opened, unknown, past_end, more, reset, who = out
-    assert [e["institution"] for e in listed] == ["ITC"] * 5 and all(e["date"] >= "2022" for e in listed)
-    assert sources[0]["summary"].startswith("UNCITRAL began the meeting") and sources[0]["n"] == 1
+    assert listed["command"] == "/list" and listed["count"] == 5
+    assert [e["institution"] for e in listed["entries"]] == ["ITC"] * 5
+    assert all(e["date"] >= "2022" for e in listed["entries"])
+    assert sources["command"] == "/sources" and sources["sources"][0]["n"] == 1
+    assert sources["sources"][0]["summary"].startswith("UNCITRAL began the meeting")
     link = answer["citations"][0]["link"]
-    assert opened == {"opened": True, "n": 1, "link": link}
+    assert opened == {"command": "/open", "opened": True, "n": 1, "link": link}
     assert (tmp_path / "opened.txt").read_text().strip() == link
     assert unknown["error"].startswith("unknown command /frobnicate")
     assert past_end["error"] == "the last answer has only 1 source; pick number 1"
-    assert more["sentences"] and more["citations"][0]["id"] == answer["citations"][0]["id"]
-    assert reset == {"reset": True}
+    assert more["command"] == "/more" and more["sentences"] and more["citations"][0]["id"] == answer["citations"][0]["id"]
+    assert reset == {"command": "/reset", "reset": True}
     assert who["question"] == "Who gave it?" and "error" not in who  # after /reset: a new question
     assert run.stderr.count("msme-qa: ") == 2  # one line per failed line
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -121,11 +122,38 @@ def test_show_unknown_or_ambiguous_id_exits_2():
     assert result.exit_code == 2 and "matches" in result.stderr
 
 
-def test_check_reports_what_to_fix_and_exits_1_on_the_bundled_catalogue():
+def test_check_reports_a_missing_link_as_a_warning_that_exits_0_unless_strict():
     result = runner.invoke(app, ["check"])
-    assert result.exit_code == 1
-    assert "48 entries in 11 categories" in result.stdout
+    assert result.exit_code == 0, result.output
+    assert "48 entries in 11 categories" in result.stdout and "1 warning" in result.stdout
     assert "The Climate Impact of SMEs" in result.stdout and "no link" in result.stdout
+    assert runner.invoke(app, ["check", "--strict"]).exit_code == 1
+
+
+def test_check_json_gives_each_problem_with_its_severity():
+    result = runner.invoke(app, ["check", "--json"])
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert (report["entries"], report["categories"]) == (48, 11)
+    assert report["problems"] == [{
+        "severity": "warning", "kind": "link", "entry": "2023-03-13-the-climate-impact-of-smes",
+        "message": "'The Climate Impact of SMEs' (2023-03-13) has no link",
+    }]  # fmt: skip
+
+
+def test_check_finds_an_entry_that_swallowed_the_next_one(tmp_path, seed_text):
+    """A footnote mark after a heading's "(Type)" hides it: the entry before takes its heading, date and summary."""
+    heading = next(line for line in seed_text.splitlines() if line.endswith("(Member)"))
+    path = tmp_path / "marked.txt"
+    path.write_text(seed_text.replace(heading, heading + "[1]", 1), encoding="utf-8")
+    result = runner.invoke(app, ["check", "--json", "--catalogue", str(path)])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["entries"] == 47
+    swallowed = [p for p in report["problems"] if p["kind"] == "swallowed"]
+    assert len(swallowed) == 1 and swallowed[0]["severity"] == "error"
+    title = re.sub(r"\[bookmark: [^\]]*\]", "", heading)[:40]
+    assert title in swallowed[0]["message"]
 
 
 def test_check_is_clean_on_a_catalogue_without_problems(tmp_path, seed_text):
@@ -237,3 +265,23 @@ def test_an_installed_copy_finds_the_bundled_catalogue(tmp_path):
     assert out.returncode == 0, out.stderr
     path, count = out.stdout.split()
     assert path.startswith(str(target)) and count == "48"
+
+
+def test_piped_output_keeps_ids_and_links_whole_and_has_no_trailing_spaces():
+    ids = [e["id"] for e in json.loads(run("list", "--json").stdout)]
+    listed = run("list", env={"COLUMNS": "40"})
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert not [line for line in lines if line != line.rstrip()]
+    assert [line.split("id ", 1)[1] for line in lines if line.lstrip().startswith("id ")] == ids
+    shown = run("show", "2021-05-04-australias", env={"COLUMNS": "40"})
+    link = json.loads(run("show", "2021-05-04-australias", "--json").stdout)["link"]
+    assert f"Link: {link}" in shown.stdout.splitlines()
+    assert not [line for line in shown.stdout.splitlines() if line != line.rstrip()]
+
+
+def test_version_names_the_program_and_its_version():
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout == f"msme-qa {version('msme-qa')}\n"

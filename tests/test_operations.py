@@ -136,7 +136,7 @@ def test_every_operation_through_chat_json(env):
     assert not canada["abstained"] and ids("And what about Canada?")[0] == "2021-09-24-canadas-low-value-shipments-policy"
     assert by_q["Where are the slides for it?"][0]["answer"].startswith("Which one do you mean: 1) ")
     assert ids("the second one") == ["2021-05-04-australias-experience-on-goods-and"]
-    history = rows[-1]
+    history = rows[-1]["turns"]
     assert [t["operation"] for t in history] == ["new", "attribute", "pick"]
     assert history[1]["read_as"] == "unresolved: which presentation is meant"
 

@@ -9,11 +9,14 @@ from qa.catalogue.model import Anomaly, Catalogue
 
 
 def check_catalogue(catalogue: Catalogue) -> list[Anomaly]:
-    """Parser anomalies plus entry-level problems, in a stable order."""
+    """Parser anomalies plus entry-level problems, in a stable order.
+
+    Errors are data lost or wrong (an entry left out, an entry that swallowed another, a duplicate, an entry
+    with no summary or institution); warnings are served as they are but worth a look (a missing link)."""
     problems = list(catalogue.anomalies)
     for entry in catalogue.entries:
         if not entry.link:
-            problems.append(Anomaly("link", f"{entry.title!r} ({entry.date}) has no link", entry.id))
+            problems.append(Anomaly("link", f"{entry.title!r} ({entry.date}) has no link", entry.id, "warning"))
         for link in entry.links:
             if not is_web_link(link):
                 problems.append(
@@ -22,6 +25,7 @@ def check_catalogue(catalogue: Catalogue) -> list[Anomaly]:
                         f"{entry.title!r} ({entry.date}) links to {link[:120]!r}, which is not a web link "
                         "(http or https); it is shown as text and never opened",
                         entry.id,
+                        "warning",
                     )
                 )
         if not entry.summary:
@@ -35,6 +39,7 @@ def check_catalogue(catalogue: Catalogue) -> list[Anomaly]:
                     "date",
                     f"{entry.title!r} is dated {entry.date}, outside the period covered ({lo} to {hi})",
                     entry.id,
+                    "warning",
                 )
             )
     same = Counter((e.title.casefold(), e.date) for e in catalogue.entries)
@@ -42,7 +47,7 @@ def check_catalogue(catalogue: Catalogue) -> list[Anomaly]:
         if n > 1:
             problems.append(Anomaly("duplicate", f"{n} entries are titled {title!r} on {day}"))
     if not catalogue.categories:
-        problems.append(Anomaly("structure", "the document has no 'Thematic categories:' list"))
+        problems.append(Anomaly("structure", "the document has no 'Thematic categories:' list", severity="warning"))
     if catalogue.period is None:
-        problems.append(Anomaly("structure", "the document states no 'Period covered:'"))
+        problems.append(Anomaly("structure", "the document states no 'Period covered:'", severity="warning"))
     return problems

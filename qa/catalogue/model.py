@@ -57,6 +57,11 @@ class Anomaly:
     kind: str
     message: str
     entry_id: str | None = None
+    severity: str = "error"  # "error": data is lost or wrong; "warning": served as it is, worth a look
+
+    def to_json(self) -> dict[str, Any]:
+        """The problem shape of ``check --json``."""
+        return {"severity": self.severity, "kind": self.kind, "entry": self.entry_id, "message": self.message}
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,12 @@ ENTRY_HEADING = re.compile(
     r"^(?P<head>.+?)\s*\((?P<type>" + "|".join(re.escape(t) for t in _TYPES) + r")\)\s*[.:]?$",
     re.IGNORECASE,
 )
+# A heading with something after its "(Type)" (a footnote mark, a stray bracket): inside an entry's body it
+# means that entry has swallowed the next one.
+_HEADING_LIKE = re.compile(
+    r"^[^.]{3,200},[^.]{2,200}\((?:" + "|".join(re.escape(t) for t in _TYPES) + r")\)\W{0,3}\w{0,4}\W{0,2}$",
+    re.IGNORECASE,
+)
 _FOOTER = re.compile(r"^\s*_{3,}\s*$")
 _CATEGORY_LIST = re.compile(r"^\s*thematic categories\s*:\s*(?P<list>.+)$", re.IGNORECASE)
 _CATEGORY_ITEM = re.compile(r"\s*\d+\)\s*")
@@ -60,6 +66,7 @@ class _Draft:
     links: list[str] = field(default_factory=list)
     controls: set[str] = field(default_factory=set)  # fields control characters were taken out of
     heading_marks: tuple[int, ...] = ()  # where they were in "Title, Institution"
+    swallowing: bool = False  # the last body paragraph read as a hidden entry heading
 
 
 def parse_paragraphs(paragraphs: Sequence[Paragraph]) -> Catalogue:
@@ -70,7 +77,8 @@ def parse_paragraphs(paragraphs: Sequence[Paragraph]) -> Catalogue:
     reading = _Reading(paras, {heading_key(c): c for c in categories})
     for i, para in enumerate(paras):
         if not para.blank and not reading.read(i) and para.removed:
-            reading.anomalies.append(Anomaly("control", f"control characters removed from {para.text[:80]!r}"))
+            message = f"control characters removed from {para.text[:80]!r}"
+            reading.anomalies.append(Anomaly("control", message, severity="warning"))
     entries = _finish(reading.drafts, reading.anomalies)
     return Catalogue(
         path=None,
@@ -118,6 +126,15 @@ class _Reading:
             self._heading(para)
             return False
         if self.draft is not None:
+            heading_like = bool(_HEADING_LIKE.search(text))
+            dated = is_date_line(text) and not self.draft.swallowing  # a hidden heading's own date: said once
+            self.draft.swallowing = heading_like
+            if self.draft.date is not None and (heading_like or dated):
+                message = (
+                    f"{self.draft.heading!r} seems to hold another entry: {text[:80]!r} reads as an entry's "
+                    "heading or date line (a footnote mark or stray text in a heading can hide it)"
+                )
+                self.anomalies.append(Anomaly("swallowed", message))
             _add_body(self.draft, para)
             return True
         if self.started and match:
@@ -126,7 +143,8 @@ class _Reading:
 
     def _start_entry(self, para: Paragraph, match: re.Match[str]) -> None:
         if self.category is None:
-            self.anomalies.append(Anomaly("structure", f"entry {para.text!r} comes before any category heading"))
+            message = f"entry {para.text!r} comes before any category heading"
+            self.anomalies.append(Anomaly("structure", message, severity="warning"))
         self.draft = _Draft(
             heading=match.group("head").strip(),
             institution_type=_TYPES[match.group("type").lower()],
@@ -157,7 +175,7 @@ class _Reading:
         if not self.canonical or self.category is None or para.heading == 1:
             if self.canonical:
                 message = f"heading {para.text!r} is not one of the thematic categories"
-                self.anomalies.append(Anomaly("heading", message))
+                self.anomalies.append(Anomaly("heading", message, severity="warning"))
             self.category, self.subcategory = para.text, None
         else:
             self.subcategory = para.text
@@ -289,7 +307,7 @@ def _finish(drafts: list[_Draft], anomalies: list[Anomaly]) -> list[Entry]:
         if controls:
             names = " and ".join(f for f in CONTROL_FIELDS if f in controls)
             message = f"{title!r} ({d.date}): control characters were removed from the {names}"
-            anomalies.append(Anomaly("control", message, entry_id))
+            anomalies.append(Anomaly("control", message, entry_id, severity="warning"))
     return entries
 
 
