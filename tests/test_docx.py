@@ -289,3 +289,27 @@ def _hyperlinks_as_fields(source: Path, target: Path) -> Path:
     _rewrite(source, target, {"word/document.xml": fields, "word/_rels/document.xml.rels": drop_hyperlink_rels})
     assert count > 20
     return target
+
+
+def test_a_docx_made_from_the_text_export_with_its_markers_reads_as_the_export(tmp_path, seed_text, catalogue):
+    """Each line of the export as a Word paragraph, "[bookmark: _Toc…]" and "[footnoteRef:1] … [1: …]" left in:
+    the markers are dropped and the footnote kept out of the heading, as the text reader does."""
+    import docx as python_docx
+
+    from qa.catalogue.checks import check_catalogue
+    from qa.catalogue.load import load_catalogue
+
+    assert "[bookmark:" in seed_text and "[footnoteRef:" in seed_text
+    document = python_docx.Document()
+    for line in seed_text.splitlines():
+        document.add_paragraph(line)
+    path = tmp_path / "from-export.docx"
+    document.save(str(path))
+    converted = load_catalogue(path)
+    assert [e.to_json() for e in converted.entries] == [e.to_json() for e in catalogue.entries]
+    assert converted.categories == catalogue.categories
+    assert not any("[bookmark" in value or "footnoteRef" in value
+                   for e in converted.entries for value in (e.id, e.title, e.institution, e.category))  # fmt: skip
+    noted = [e for e in converted.entries if e.note]
+    assert len(noted) == 1 and noted[0].institution == "Philippines' Government"
+    assert [p.kind for p in check_catalogue(converted)] == ["link"]

@@ -22,7 +22,7 @@ from typing import Any
 
 from qa.catalogue.bounds import check_package, read_bounded
 from qa.catalogue.links import is_mail_link
-from qa.catalogue.paragraphs import Paragraph, Removed, normalize_typography, urls_in
+from qa.catalogue.paragraphs import Paragraph, Removed, normalize_typography, take_export_markers, urls_in
 from qa.errors import CatalogueError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -233,10 +233,11 @@ class _Reader:
                 lines.append(self._end_line())
         lines.append(self._end_line())
         for line in lines:
+            text, notes = take_export_markers("".join(line.parts))
             yield Paragraph(
-                text=normalize_typography("".join(line.parts)),
+                text=normalize_typography(text),
                 links=tuple(line.links),
-                notes=tuple(line.notes),
+                notes=(*line.notes, *notes),
                 heading=heading,
                 removed=Removed(notes=frozenset(line.dirty_notes)),
             )

@@ -63,6 +63,32 @@ class Removed:
         return any(start <= mark <= end for mark in self.text)
 
 
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_FOOTNOTE_REF = re.compile(r"\[footnoteRef:(\d+)\]")
+_FOOTNOTE_TEXT = re.compile(r"\[(\d+):\s*([^\]]*)\]")
+
+
+def take_export_markers(line: str) -> tuple[str, list[str]]:
+    """The plain-text export's markers out of a line, in either form (a Word document made from the export
+    carries them as text): "[bookmark: ...]" dropped, "[footnoteRef:N]" and its "[N: text]" body removed,
+    the footnote texts returned, so that a note never stays in a heading."""
+    if "[" not in line:
+        return line, []
+    line = _BOOKMARK.sub("", line)
+    refs = set(_FOOTNOTE_REF.findall(line))
+    if not refs:
+        return line, []
+    notes: list[str] = []
+
+    def take(m: re.Match[str]) -> str:
+        if m.group(1) in refs:
+            notes.append(normalize_typography(m.group(2)))
+            return ""
+        return m.group(0)
+
+    return _FOOTNOTE_TEXT.sub(take, _FOOTNOTE_REF.sub("", line)), notes
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """One paragraph of the catalogue, as either form presents it; never holds a control character.

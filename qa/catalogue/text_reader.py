@@ -6,12 +6,9 @@ import codecs
 import re
 
 from qa.catalogue.links import foreign_link
-from qa.catalogue.paragraphs import Paragraph, normalize_typography, urls_in
+from qa.catalogue.paragraphs import Paragraph, normalize_typography, take_export_markers, urls_in
 from qa.errors import CatalogueError
 
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
-_FOOTNOTE_REF = re.compile(r"\[footnoteRef:(\d+)\]")
-_FOOTNOTE_TEXT = re.compile(r"\[(\d+):\s*([^\]]*)\]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # below 32, except \t \n \f \r
 
 # Tried in order; cp1252 last because it accepts almost any byte sequence.
@@ -69,26 +66,8 @@ def read_text(data: bytes) -> list[Paragraph]:
     """
     paragraphs = []
     for raw in decode(data).splitlines():
-        line = _BOOKMARK.sub("", raw)
-        notes: list[str] = []
-        if _FOOTNOTE_REF.search(line):
-            line, notes = _take_footnotes(line)
+        line, notes = take_export_markers(raw)
         text = normalize_typography(line)
         links = urls_in(text) or [link for link in [foreign_link(text)] if link]
         paragraphs.append(Paragraph(text=text, links=tuple(links), notes=tuple(notes)))
     return paragraphs
-
-
-def _take_footnotes(line: str) -> tuple[str, list[str]]:
-    """Remove "[footnoteRef:N]" marks and their "[N: text]" bodies; return the texts."""
-    refs = set(_FOOTNOTE_REF.findall(line))
-    notes: list[str] = []
-
-    def take(m: re.Match[str]) -> str:
-        if m.group(1) in refs:
-            notes.append(normalize_typography(m.group(2)))
-            return ""
-        return m.group(0)
-
-    line = _FOOTNOTE_TEXT.sub(take, _FOOTNOTE_REF.sub("", line))
-    return line, notes
