@@ -3,11 +3,55 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "wto-msme-presentations.txt"
+
+# Fixtures that load the real model (directly or by building an index): a test that uses one is in the slow lane.
+MODEL_FIXTURES = frozenset(
+    {"built_index", "assistant", "st_encoder", "onnx_encoder", "built", "pristine", "old_index"}
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+LOADED: list[str] = []  # the models loaded in this process since the last test began
+
+
+def _recording(owner: Any, name: str) -> None:
+    original = getattr(owner, name)
+
+    def load(*args: Any, **kwargs: Any) -> Any:
+        LOADED.append(f"{owner.__name__}.{name}")
+        return original(*args, **kwargs)
+
+    setattr(owner, name, load)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the fast lane (-m "not slow"), every way of loading the model is recorded, so a test that loads it fails."""
+    if "not slow" in (config.option.markexpr or ""):
+        from embeddings import encoder, query_encoder
+
+        _recording(encoder, "load_sentence_transformer")
+        _recording(query_encoder, "load_sentence_transformer")  # imported there by name
+        _recording(query_encoder.OnnxEncoder, "__init__")
+
+
+@pytest.fixture(autouse=True)
+def _fast_lane_loads_no_model():
+    LOADED.clear()
+    yield
+    if LOADED:
+        pytest.fail(f"the fast lane loads no model, but this test did ({LOADED[0]}): mark it slow")
 
 
 @pytest.fixture(autouse=True)

@@ -179,6 +179,7 @@ def test_progress_counts_documents(tmp_path: Path, docs: list[Document]) -> None
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
 
 
+@pytest.mark.slow  # exports the real query encoder
 def test_steps_report_each_phase_once_and_the_texts_encoded(tmp_path: Path, docs: list[Document]) -> None:
     shared_onnx_dir()  # the query encoder is exported into the shared cache (once per process), so reused here
     steps: list[Step] = []

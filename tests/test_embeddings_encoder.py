@@ -91,6 +91,7 @@ def test_mean_pooling_ignores_padding(tokens: np.ndarray, lengths: list[int]) ->
         np.testing.assert_allclose(pooled[row], tokens[row, :n].mean(axis=0), rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.slow  # exports the real query encoder
 def test_query_path_imports_no_torch(tmp_path: Path) -> None:
     """Open an index, encode a question and search: torch and friends must stay out of sys.modules."""
     shared_onnx_dir(None)  # make sure the export exists, so the build below only links it

@@ -87,7 +87,7 @@ LIGHT = {
     "--help": (["--help"], 0, "Commands"),
     "list": (["list", "--catalogue", str(SEED)], 0, "48 presentations"),
     "show": (["show", "2021-05-04-australias", "--catalogue", str(SEED)], 0, "AUD 1,000"),
-    "check": (["check", "--catalogue", str(SEED)], 1, "48 entries"),  # exit 1: the seed has anomalies
+    "check": (["check", "--catalogue", str(SEED)], 0, "48 entries"),  # exit 0: the seed's one problem is a warning
 }
 
 

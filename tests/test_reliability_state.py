@@ -184,7 +184,7 @@ class CatalogueEdits(RuleBasedStateMachine):
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-TestCatalogueEdits = CatalogueEdits.TestCase
+TestCatalogueEdits = pytest.mark.slow(CatalogueEdits.TestCase)  # ~10 s of generated edit sequences
 TestCatalogueEdits.settings = settings(
     max_examples=25, stateful_step_count=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -100,6 +100,7 @@ def run(*args: str, terminal: bool = False, stdin: str | None = None):
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow  # runs every browsing command on each generated catalogue
 @given(form=st.sampled_from(FORMS), field=st.sampled_from(FIELDS), payload=PAYLOADS)
 @example(form="text", field="title", payload="\x1b]8;;http://evil.example\x07\x1b[2J\u009b31m")
 @example(form="docx", field="summary", payload="\u009d8;;http://evil.example\u009c\u009b2J")

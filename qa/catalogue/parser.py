@@ -101,6 +101,7 @@ class _Reading:
     subcategory: str | None = None
     draft: _Draft | None = None
     started: bool = False
+    dateless: bool = False  # the last entry heading had no date line after it
 
     def read(self, i: int) -> bool:
         """Take in paragraph ``i``; True when it became part of an entry (heading, date or body)."""
@@ -111,6 +112,10 @@ class _Reading:
             self.category, self.subcategory, self.draft, self.started = self.canonical[key], None, None, True
             return False
         match = ENTRY_HEADING.match(text)
+        if self.dateless and not para.blank:
+            self.dateless = False
+            if not match and para.heading is None and _is_heading(self.paras, i):
+                return False  # where the date should be ("Date to be confirmed"): not a sub-section heading
         if match and _date_follows(self.paras, i):
             self._start_entry(para, match)
             return True
@@ -120,7 +125,7 @@ class _Reading:
         if match and not text.endswith("."):
             # An entry heading whose date is missing: not the previous entry's prose, not a sub-section.
             self.anomalies.append(Anomaly("date", f"{text!r} has no date line; the entry is left out"))
-            self.draft = None
+            self.draft, self.dateless = None, True
             return False
         if _is_heading(self.paras, i):
             self._heading(para)
