@@ -448,7 +448,7 @@ def last_turns(conversations: Sequence[Row], options: Sequence[str], *, separate
         lines.append("/reset")
     seen = chat(lines, options)
     for i, line in enumerate(lines):
-        if line == "/reset" and seen[i].other != json.dumps({"reset": True}):
+        if line == "/reset" and seen[i].other != json.dumps({"command": "/reset", "reset": True}):
             raise RuntimeError(f"line {i + 1}: /reset answered {seen[i].describe()}")
     return [seen[i] for i in ends]
 
