@@ -1,9 +1,23 @@
-"""`msme-qa mcp`: serve the catalogue to AI assistants (the Model Context Protocol, on stdio)."""
+"""`msme-qa mcp`: serve the catalogue to AI assistants (the Model Context Protocol, on stdio or HTTP)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
+
 from cli import options
 from cli.errors import handled
+
+Http = Annotated[
+    str | None,
+    typer.Option(
+        "--http",
+        metavar="[HOST:]PORT",
+        help="Serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio (HOST defaults to 127.0.0.1).",
+        show_default=False,
+    ),
+]
 
 
 @handled
@@ -11,13 +25,15 @@ def mcp(
     catalogue: options.Catalogue = None,
     index: options.Index = None,
     model: options.Model = None,
+    http: Http = None,
 ) -> None:
-    """Run an MCP server on stdio with the read-only tools ask, list_presentations and show_presentation.
+    """Run an MCP server with the read-only tools ask, list_presentations and show_presentation.
 
-    An AI assistant starts it and talks to it over stdin/stdout; status goes to stderr.
+    By default an AI assistant starts it and talks to it over stdin/stdout; status goes to stderr.
+    With --http it serves Streamable HTTP; any address other than loopback needs MSME_QA_MCP_TOKEN.
 
     Example client config: {"mcpServers": {"msme-qa": {"command": "msme-qa", "args": ["mcp"]}}}
     """
     from cli.mcp_server import serve  # the SDK (pydantic, anyio, starlette) loads for this command only
 
-    serve(catalogue, index, model)
+    serve(catalogue, index, model, http)

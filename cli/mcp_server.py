@@ -1,44 +1,78 @@
-"""`msme-qa mcp`: the catalogue as three read-only MCP tools over stdio, on the official SDK's MCPServer.
+"""`msme-qa mcp`: the catalogue as three read-only MCP tools and one resource per presentation.
 
-Stdout carries the protocol and nothing else: the SDK points fd 1 at stderr while it serves, and every
-status or progress line of msme-qa goes to stderr. The index is opened (and brought up to date, as
-`ask` does) once, on a worker thread started with the server, so `initialize` is answered at once and
-every `ask` after the first is warm. This module imports the SDK; only the `mcp` command imports it.
+Built on the official SDK's low-level ``Server``, so that it advertises exactly what it serves (tools and
+resources; no prompts, no logging, no completions), holds every call to the declared arguments
+(``mcp_tools.TOOLS``) and answers an unknown tool or resource with a JSON-RPC error.
+
+Two transports:
+- stdio (the default): stdout carries the protocol and nothing else; the SDK points fd 1 at stderr while
+  it serves, and every status or progress line of msme-qa goes to stderr.
+- Streamable HTTP (``--http [HOST:]PORT``): on 127.0.0.1 unless told otherwise. Host and Origin headers
+  are checked against the address served (protection against DNS rebinding), and a bearer token
+  (``MSME_QA_MCP_TOKEN``) is required when set, and must be set for any address other than loopback.
+
+The index is opened (and brought up to date, as `ask` does) once, on a worker thread started with the
+server, so `initialize` is answered at once and every `ask` after the first is warm. A call that waits
+for a first build gets progress notifications when it asked for them. This module imports the SDK; only
+the `mcp` command imports it.
 """
 
 from __future__ import annotations
 
-import inspect
+import hmac
+import os
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from mcp.server.mcpserver import MCPServer
-from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field
+import anyio
+import mcp_types as types
+from mcp.server.lowlevel import Server
+from mcp.shared.exceptions import MCPError
+from pydantic import TypeAdapter
 
 from cli import mcp_tools
 from cli.errors import debug, message_for
 from cli.mcp_schema import AnswerShape, EntryShape, ListShape
-from cli.progress import watch_builds
+from cli.progress import PlainLines, describe
+from qa.errors import UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
+    from embeddings.steps import Step, StepFn
     from qa.catalogue.model import Catalogue
     from qa.engine import Assistant
 
 # Every tool only reads the catalogue and the index, and gives the same answer to the same call.
-READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
-Question = Annotated[str, Field(description="The question in plain words, e.g. 'Who presented on cyber security?'")]
-TopK = Annotated[int, Field(ge=1, le=50, description="How many entries are considered for a fact answer.")]
-Institution = Annotated[str | None, Field(description="Acronym or name, e.g. 'ITC', 'International Trade Centre'.")]
-Category = Annotated[str | None, Field(description="Category or sub-section, a part of its name is enough.")]
-Since = Annotated[str | None, Field(description="From this date: '2022', '2022-05', 'May 2022', '2022-05-04'.")]
-Until = Annotated[str | None, Field(description="Up to this date, inclusive; the same forms as since.")]
-EntryId = Annotated[str, Field(description="An entry id from the other tools' results; a unique prefix is enough.")]
+READ_ONLY = types.ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+)
+OUTPUTS = {"ask": AnswerShape, "list_presentations": ListShape, "show_presentation": EntryShape}
+DESCRIPTIONS = {
+    "ask": (
+        "Answer a question from the catalogue with extracted sentences, each cited [n] to its source.\n\n"
+        'Lists and counts ("Who presented on cyber security?", "How many times did the ITC present?") give '
+        "every matching presentation, in date order. abstained: true means the catalogue does not answer "
+        "the question."
+    ),
+    "list_presentations": (
+        "The catalogue's presentations in date order, filtered by institution (acronym, name or economy: "
+        "'ITC', 'International Trade Centre', 'Canada'), category or sub-section (part of its name) and "
+        "since/until (inclusive date bounds). Each entry has the id that show_presentation takes."
+    ),
+    "show_presentation": "One presentation in full: title, institution, date, category, summary and links.",
+}
+RESOURCE_NOT_FOUND = -32002  # the code the MCP specification gives an unknown resource URI
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+PROGRESS_EVERY = 0.5  # seconds between progress notifications while a call waits for a build
 
 
 def say(message: str) -> None:
@@ -49,25 +83,53 @@ def say(message: str) -> None:
 class Warm:
     """The assistant, opened once on a worker thread; each call waits for it, then asks one at a time."""
 
-    def __init__(self, open_assistant: Callable[[], Assistant]) -> None:
+    def __init__(self, open_assistant: Callable[[Warm], Assistant]) -> None:
         self._open = open_assistant
         self._ready = threading.Event()
         self._lock = threading.Lock()  # the retriever's caches are not meant for two questions at once
         self._assistant: Assistant | None = None
         self._error: BaseException | None = None
+        self.step: Step | None = None  # the build's latest phase, for progress notifications
+        self.started = False
 
     def start(self) -> None:
-        threading.Thread(target=self._run, name="msme-qa-open-index", daemon=True).start()
+        if not self.started:
+            self.started = True
+            threading.Thread(target=self._run, name="msme-qa-open-index", daemon=True).start()
 
     def _run(self) -> None:
         try:
-            self._assistant = self._open()
+            self._assistant = self._open(self)
             say("index ready; answering questions")
         except Exception as exc:  # kept for every ask; list and show go on working without the index
             self._error = exc
             say(message_for(exc))
         finally:
             self._ready.set()
+
+    @contextmanager
+    def watch(self, scratch: bool) -> Iterator[StepFn | None]:
+        """What open_assistant calls around a build: record each phase, and write it to stderr as a line."""
+        lines = PlainLines()
+
+        def seen(step: Step) -> None:
+            self.step = step
+            lines(step)
+
+        yield seen
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    def progress(self) -> str:
+        """What the build is doing, for a progress notification's message."""
+        step = self.step
+        if step is None:
+            return "opening the index"
+        if step.phase == "encode" and step.total:
+            return f"building the index: {describe(step)}, {step.done} done"
+        return f"building the index: {describe(step)}"
 
     def ask(self, question: str, top_k: int) -> mcp_tools.Result:
         """The answer, once the index is open; an empty question is refused at once, as `ask` refuses it."""
@@ -82,61 +144,118 @@ class Warm:
             return mcp_tools.ask(self._assistant, question, top_k)
 
 
-def result(produce: Callable[[], mcp_tools.Result]) -> CallToolResult:
-    """A tool's result, or a tool error whose text is the CLI's one-line message for the same input."""
-    try:
-        out = produce()
-    except Exception as exc:
-        if debug():
-            raise
-        message = message_for(exc)
-        return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
-    return CallToolResult(content=[TextContent(type="text", text=out.text)], structured_content=out.data)
+def tool_error(exc: BaseException) -> types.CallToolResult:
+    """A tool error whose text is the CLI's one-line message for the same input, worded for an AI client."""
+    if debug():
+        raise exc
+    message = mcp_tools.client_message(message_for(exc))
+    return types.CallToolResult(content=[types.TextContent(type="text", text=message)], is_error=True)
 
 
-def add_tools(server: MCPServer[Any], catalogue: Catalogue, warm: Warm) -> None:
-    """The three tools; their docstrings are the descriptions the assistant reads."""
-
-    def ask(question: Question, top_k: TopK = 5) -> Annotated[CallToolResult, AnswerShape]:
-        """Answer a question from the catalogue with extracted sentences, each cited [n] to its source.
-
-        Lists and counts ("Who presented on cyber security?", "How many times did the ITC present?")
-        give every matching presentation, in date order. abstained: true means the catalogue does not
-        answer the question.
-        """
-        return result(lambda: warm.ask(question, top_k))
-
-    def list_presentations(
-        institution: Institution = None, category: Category = None, since: Since = None, until: Until = None
-    ) -> Annotated[CallToolResult, ListShape]:
-        """The catalogue's presentations in date order, filtered as `msme-qa list` filters them.
-
-        Institution by acronym, name or economy ('ITC', 'International Trade Centre', 'Canada');
-        category or sub-section by part of its name; since/until as inclusive date bounds. Each entry
-        has the id that show_presentation takes.
-        """
-        return result(lambda: mcp_tools.list_presentations(catalogue, institution, category, since, until))
-
-    def show_presentation(id: EntryId) -> Annotated[CallToolResult, EntryShape]:  # `id`: the name the contract gives
-        """One presentation in full: title, institution, date, category, summary and links."""
-        return result(lambda: mcp_tools.show_presentation(catalogue, id))
-
-    tools: list[tuple[Callable[..., CallToolResult], str]] = [
-        (ask, "Ask the MSME Group catalogue"),
-        (list_presentations, "List presentations"),
-        (show_presentation, "Show one presentation"),
-    ]
-    for tool, title in tools:
-        server.add_tool(tool, title=title, description=inspect.getdoc(tool), annotations=READ_ONLY)
+def tool_result(out: mcp_tools.Result) -> types.CallToolResult:
+    return types.CallToolResult(content=[types.TextContent(type="text", text=out.text)], structured_content=out.data)
 
 
-def build_server(catalogue: Catalogue, warm: Warm) -> MCPServer[Any]:
-    """The server: instructions that describe the catalogue, the tools, and the index opened as it starts."""
+@dataclass
+class Handlers:
+    """The request handlers: the catalogue's tools and resources."""
+
+    catalogue: Catalogue
+    warm: Warm
+
+    def tools(self) -> list[types.Tool]:
+        return [
+            types.Tool(
+                name=spec.name,
+                title=spec.title,
+                description=DESCRIPTIONS[spec.name],
+                input_schema=spec.input_schema(),
+                output_schema=TypeAdapter(OUTPUTS[spec.name]).json_schema(),
+                annotations=READ_ONLY,
+            )
+            for spec in mcp_tools.TOOLS.values()
+        ]
+
+    async def list_tools(self, _ctx: Any, _params: Any) -> types.ListToolsResult:
+        return types.ListToolsResult(tools=self.tools())
+
+    async def call_tool(self, ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+        if params.name not in mcp_tools.TOOLS:
+            names = ", ".join(mcp_tools.TOOLS)
+            raise MCPError(types.INVALID_PARAMS, f"Unknown tool {params.name!r}; the tools are {names}")
+        try:
+            args = mcp_tools.check_arguments(params.name, params.arguments)
+            if params.name == "ask":
+                return tool_result(await self._ask(ctx, args["question"], args["top_k"]))
+            if params.name == "list_presentations":
+                return tool_result(mcp_tools.list_presentations(self.catalogue, **args))
+            return tool_result(mcp_tools.show_presentation(self.catalogue, args["id"]))
+        except Exception as exc:
+            return tool_error(exc)
+
+    async def _ask(self, ctx: Any, question: str, top_k: int) -> mcp_tools.Result:
+        """The answer, computed on a worker thread; while a build runs, progress goes to a caller that asked."""
+        from qa.engine import clean_question
+
+        clean_question(question)  # an empty question is refused before any wait
+        if not self.warm.ready:
+            async with anyio.create_task_group() as group:
+                group.start_soon(self._report_progress, ctx)
+                result = await anyio.to_thread.run_sync(self.warm.ask, question, top_k)
+                group.cancel_scope.cancel()
+            return result
+        return await anyio.to_thread.run_sync(self.warm.ask, question, top_k)
+
+    async def _report_progress(self, ctx: Any) -> None:
+        """Every PROGRESS_EVERY seconds, until the index is open: a count that grows, and the build's phase."""
+        sent = 0
+        while not self.warm.ready:
+            sent += 1  # no total: how long a build takes is not known in advance
+            await ctx.session.report_progress(float(sent), None, self.warm.progress())  # no-op without a token
+            await anyio.sleep(PROGRESS_EVERY)
+
+    async def list_resources(self, _ctx: Any, _params: Any) -> types.ListResourcesResult:
+        return types.ListResourcesResult(
+            resources=[
+                types.Resource(
+                    name=entry.id,
+                    title=f"{entry.title} ({entry.institution}, {entry.date.isoformat()})",
+                    uri=mcp_tools.resource_uri(entry),
+                    mime_type="application/json",
+                )
+                for entry in self.catalogue.entries
+            ]
+        )
+
+    async def list_templates(self, _ctx: Any, _params: Any) -> types.ListResourceTemplatesResult:
+        template = types.ResourceTemplate(
+            name="presentation",
+            title="One presentation in full",
+            uri_template=mcp_tools.RESOURCE_TEMPLATE,
+            description="A presentation by id, as show_presentation gives it (the entry as JSON).",
+            mime_type="application/json",
+        )
+        return types.ListResourceTemplatesResult(resource_templates=[template])
+
+    async def read_resource(self, _ctx: Any, params: types.ReadResourceRequestParams) -> types.ReadResourceResult:
+        uri = str(params.uri)
+        try:
+            text = mcp_tools.read_resource(self.catalogue, uri)
+        except UsageError as exc:
+            raise MCPError(RESOURCE_NOT_FOUND, mcp_tools.client_message(str(exc)), {"uri": uri}) from None
+        return types.ReadResourceResult(
+            contents=[types.TextResourceContents(uri=uri, mime_type="application/json", text=text)]
+        )
+
+
+def build_server(catalogue: Catalogue, warm: Warm, transport: str = "stdio") -> Server[Any]:
+    """The server: instructions that describe the catalogue, its handlers, and the index opened as it starts."""
 
     @asynccontextmanager
-    async def lifespan(_server: MCPServer[Any]) -> AsyncIterator[dict[str, Any]]:
-        name = catalogue.path.name if catalogue.path else "catalogue"
-        say(f"MCP server on stdio: {name}, {len(catalogue.entries)} presentations; opening the index")
+    async def lifespan(_server: Server[Any]) -> AsyncIterator[dict[str, Any]]:
+        if not warm.started:
+            name = catalogue.path.name if catalogue.path else "catalogue"
+            say(f"MCP server on {transport}: {name}, {len(catalogue.entries)} presentations; opening the index")
         warm.start()  # here, once the SDK has claimed stdout: nothing the build prints can reach the protocol
         yield {}
 
@@ -144,31 +263,156 @@ def build_server(catalogue: Catalogue, warm: Warm) -> MCPServer[Any]:
         version = metadata.version("msme-qa")
     except metadata.PackageNotFoundError:
         version = "0"
-    server: MCPServer[Any] = MCPServer(
-        name="msme-qa",
+    handlers = Handlers(catalogue, warm)
+    return Server(
+        "msme-qa",
         title="WTO MSME Group presentations",
         version=version,
         instructions=mcp_tools.instructions(catalogue),
-        log_level="WARNING",  # the SDK logs every request at INFO, on stderr
         lifespan=lifespan,
+        on_list_tools=handlers.list_tools,
+        on_call_tool=handlers.call_tool,
+        on_list_resources=handlers.list_resources,
+        on_list_resource_templates=handlers.list_templates,
+        on_read_resource=handlers.read_resource,
     )
-    add_tools(server, catalogue, warm)
-    return server
 
 
-def serve(catalogue: Path | None, index: Path | None, model: str | None) -> None:
-    """Run the server until the client closes stdin. A catalogue or model that cannot be used stops it first."""
+def parse_address(value: str) -> tuple[str, int]:
+    """``[HOST:]PORT`` (an IPv6 host in brackets) as (host, port); UsageError in one line otherwise."""
+    text = value.strip()
+    host, _, port = text.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise UsageError(f"--http takes [HOST:]PORT, e.g. 8765 or 127.0.0.1:8765, not {value!r}")
+    return host, int(port)
+
+
+def token_from_environment(host: str) -> str | None:
+    """MSME_QA_MCP_TOKEN; required when the server listens on anything but loopback."""
+    token = os.environ.get("MSME_QA_MCP_TOKEN", "").strip() or None
+    if token is None and host not in LOOPBACK:
+        raise UsageError(
+            f"serving MCP on {host} needs a bearer token: set MSME_QA_MCP_TOKEN "
+            "(clients then send 'Authorization: Bearer <token>'), or serve on 127.0.0.1"
+        )
+    return token
+
+
+class BearerToken:
+    """ASGI middleware: every request must carry ``Authorization: Bearer <token>`` (compared in constant time)."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self.expected = f"Bearer {token}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            given = dict(scope.get("headers") or []).get(b"authorization", b"")
+            if not hmac.compare_digest(given, self.expected):
+                from starlette.responses import JSONResponse
+
+                body = {
+                    "jsonrpc": "2.0",
+                    "id": None,
+                    "error": {"code": -32001, "message": "missing or wrong bearer token"},
+                }
+                headers = {"WWW-Authenticate": 'Bearer realm="msme-qa"'}
+                await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def http_security(host: str) -> Any:
+    """Host and Origin checks for the address served: loopback names on loopback, the host itself elsewhere."""
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    names = ["127.0.0.1", "localhost", "[::1]"] if host in LOOPBACK else [f"[{host}]" if ":" in host else host]
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[f"{name}:*" for name in names] + names,
+        allowed_origins=[f"{scheme}://{name}:*" for name in names for scheme in ("http", "https")],
+    )
+
+
+def event_store() -> Any:
+    """The last events of every stream, in memory, so that a client whose SSE stream broke can resume it."""
+    from collections import deque
+
+    from mcp.server.streamable_http import EventMessage, EventStore
+
+    class Recent(EventStore):
+        def __init__(self, keep: int = 1000) -> None:
+            self.events: deque[tuple[str, str, Any]] = deque(maxlen=keep)  # (event id, stream id, message)
+            self.next = 0
+
+        async def store_event(self, stream_id: Any, message: Any) -> Any:
+            self.next += 1
+            self.events.append((str(self.next), stream_id, message))
+            return str(self.next)
+
+        async def replay_events_after(self, last_event_id: Any, send_callback: Any) -> Any:
+            ids = [event_id for event_id, _, _ in self.events]
+            if last_event_id not in ids:
+                return None
+            stream = self.events[ids.index(last_event_id)][1]
+            for event_id, stream_id, message in list(self.events)[ids.index(last_event_id) + 1 :]:
+                if stream_id == stream and message is not None:
+                    await send_callback(EventMessage(message, event_id))
+            return stream
+
+    return Recent()
+
+
+def http_app(server: Server[Any], host: str, token: str | None) -> ASGIApp:
+    app: ASGIApp = server.streamable_http_app(
+        host=host, transport_security=http_security(host), event_store=event_store(), retry_interval=1000
+    )
+    return BearerToken(app, token) if token else app
+
+
+def serve(catalogue: Path | None, index: Path | None, model: str | None, http: str | None = None) -> None:
+    """Run the server until the client closes stdin (or Ctrl-C over HTTP). Bad input stops it first."""
     from embeddings.model import resolve_model
     from qa.catalogue.load import load_catalogue
     from qa.service import open_assistant, resolve_model_spec
 
+    address = parse_address(http) if http is not None else None
+    token = token_from_environment(address[0]) if address else None
     cat = load_catalogue(catalogue)
     resolve_model(resolve_model_spec(model))  # a model that is not there: one line and exit, not a broken server
 
-    if sys.stdin.isatty():  # someone typed `msme-qa mcp` in a terminal: say what this is
-        say("this is a server for AI assistants: it reads MCP messages on stdin (Ctrl-C stops it)")
+    def open_warm(warm: Warm) -> Assistant:
+        watch: Callable[[bool], AbstractContextManager[StepFn | None]] = warm.watch
+        return open_assistant(cat.path, index, model, on_status=say, watch=watch)
 
-    def open_warm() -> Assistant:
-        return open_assistant(cat.path, index, model, on_status=say, watch=watch_builds)
+    warm = Warm(open_warm)
+    if address is None:
+        if sys.stdin.isatty():  # someone typed `msme-qa mcp` in a terminal: say what this is
+            say("this is a server for AI assistants: it reads MCP messages on stdin (Ctrl-C stops it)")
+        server = build_server(cat, warm)
+        anyio.run(_run_stdio, server)
+        return
+    host, port = address
+    shown = f"[{host}]" if ":" in host else host
+    say(f"MCP server on http://{shown}:{port}/mcp" + (" (bearer token required)" if token else ""))
+    server = build_server(cat, warm, transport="HTTP")
+    warm.start()  # open the index now, not at the first request
+    _run_http(http_app(server, host, token), host, port)
 
-    build_server(cat, Warm(open_warm)).run("stdio")
+
+async def _run_stdio(server: Server[Any]) -> None:
+    from mcp.server.stdio import stdio_server
+
+    async with stdio_server() as (read_stream, write_stream):
+        await server.run(read_stream, write_stream, server.create_initialization_options())
+
+
+def _run_http(app: ASGIApp, host: str, port: int) -> None:
+    import uvicorn
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
+    try:
+        uvicorn.Server(config).run()
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

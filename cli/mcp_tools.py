@@ -2,12 +2,16 @@
 
 Every tool result is a pair: JSON-ready data for the structured content (the shapes of INTERFACE.md)
 and plain text for a model or a person to read (what `msme-qa ask` / `show` print, without colour).
-Bad input raises the same UsageError, with the same message, as the CLI.
+Each tool's arguments are declared once, in ``TOOLS``: the server publishes them as the tool's input
+schema and :func:`check_arguments` holds every call to them, so a wrong type, a missing argument or an
+unknown one is one line naming the argument. Bad input raises UsageError; :func:`client_message` words
+the CLI's message for an AI client (it cannot run `msme-qa list`, it can call list_presentations).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cli.answers import source_line
@@ -15,6 +19,7 @@ from cli.render import entry_detail
 from qa.catalogue.dates import format_date
 from qa.catalogue.filters import Filter, find_entry
 from qa.catalogue.model import Catalogue, Entry
+from qa.errors import UsageError
 
 if TYPE_CHECKING:
     from qa.answers.model import Answer
@@ -29,6 +34,133 @@ class Result:
     text: str
 
 
+@dataclass(frozen=True)
+class Param:
+    """One argument of a tool: its JSON type, whether it may be omitted, and its bounds."""
+
+    name: str
+    type: str  # "string" or "integer"
+    description: str
+    required: bool = False
+    default: Any = None
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type, "description": self.description}
+        if not self.required:
+            out["type"] = [self.type, "null"]
+        if self.default is not None:
+            out["default"] = self.default
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+        if self.maximum is not None:
+            out["maximum"] = self.maximum
+        return out
+
+    def check(self, tool: str, value: Any) -> Any:
+        """The value, or UsageError in one line that names this argument and what it takes."""
+        if value is None:
+            if self.required:
+                raise UsageError(f"{tool}: the argument {self.name!r} is required ({self.description})")
+            return self.default
+        if self.type == "string":
+            if not isinstance(value, str):
+                raise UsageError(f"{tool}: the argument {self.name!r} must be a string, not {_json_type(value)}")
+            return value
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UsageError(f"{tool}: the argument {self.name!r} must be an integer, not {_json_type(value)}")
+        if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
+            raise UsageError(
+                f"{tool}: the argument {self.name!r} must be from {self.minimum} to {self.maximum}, not {value}"
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    title: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def input_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {p.name: p.schema() for p in self.params},
+            "required": [p.name for p in self.params if p.required],
+            "additionalProperties": False,
+        }
+
+
+def _json_type(value: Any) -> str:
+    names = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+    }
+    return names.get(type(value), "null" if value is None else type(value).__name__)
+
+
+_DATE_FORMS = "'2022', '2022-05', 'May 2022' or '2022-05-04'"
+TOOLS: dict[str, ToolSpec] = {
+    spec.name: spec
+    for spec in (
+        ToolSpec(
+            "ask",
+            "Ask the MSME Group catalogue",
+            (
+                Param(
+                    "question", "string", "the question in plain words, e.g. 'Who presented on cyber security?'", True
+                ),
+                Param("top_k", "integer", "how many entries are considered for a fact answer", False, 5, 1, 50),
+            ),
+        ),
+        ToolSpec(
+            "list_presentations",
+            "List presentations",
+            (
+                Param("institution", "string", "acronym, name or economy, e.g. 'ITC', 'International Trade Centre'"),
+                Param("category", "string", "category or sub-section; a part of its name is enough"),
+                Param("since", "string", f"from this date: {_DATE_FORMS}"),
+                Param("until", "string", "up to this date, inclusive; the same forms as since"),
+            ),
+        ),
+        ToolSpec(
+            "show_presentation",
+            "Show one presentation",
+            (Param("id", "string", "an entry id from the other tools' results; a unique prefix is enough", True),),
+        ),
+    )
+}
+
+
+def check_arguments(tool: str, arguments: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The arguments of a call to ``tool``, checked against its declaration; UsageError naming the first bad one."""
+    spec = TOOLS[tool]
+    given = dict(arguments or {})
+    names = [p.name for p in spec.params]
+    unknown = sorted(set(given) - set(names))
+    if unknown:
+        takes = ", ".join(names) or "no arguments"
+        raise UsageError(f"{tool}: unknown argument {unknown[0]!r}; {tool} takes {takes}")
+    return {p.name: p.check(tool, given.get(p.name)) for p in spec.params}
+
+
+# The CLI's hints name commands a person types; an AI client calls tools instead, or asks its user.
+_FOR_CLIENTS = (
+    ("`msme-qa list` shows the ids", "list_presentations gives the ids"),
+    ("run `msme-qa rebuild", "the person running this server should run `msme-qa rebuild"),
+)
+
+
+def client_message(message: str) -> str:
+    """The CLI's one-line message, worded for an AI client."""
+    for cli_words, client_words in _FOR_CLIENTS:
+        message = message.replace(cli_words, client_words)
+    return message
 
 
 def instructions(catalogue: Catalogue) -> str:
@@ -87,6 +219,24 @@ def list_presentations(
     else:
         text = f"{n} presentation{'s' if n != 1 else ''}:\n" + "\n".join(entry_line(e) for e in entries)
     return Result({"count": n, "presentations": [e.to_json() for e in entries]}, text)
+
+
+RESOURCE_TEMPLATE = "msme://presentation/{id}"
+
+
+def resource_uri(entry: Entry) -> str:
+    return RESOURCE_TEMPLATE.replace("{id}", entry.id)
+
+
+def read_resource(catalogue: Catalogue, uri: str) -> str:
+    """The entry a ``msme://presentation/{id}`` URI names, as JSON text; UsageError for any other URI."""
+    import json
+
+    prefix = RESOURCE_TEMPLATE.removesuffix("{id}")
+    entry = catalogue.get(uri.removeprefix(prefix)) if uri.startswith(prefix) else None
+    if entry is None:
+        raise UsageError(f"no presentation has the URI {uri!r}; resources/list gives them")
+    return json.dumps(entry.to_json(), ensure_ascii=False)
 
 
 def show_presentation(catalogue: Catalogue, entry_id: str) -> Result:

@@ -21,6 +21,9 @@ import anyio
 import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
+from mcp.shared.exceptions import MCPError
+
+from cli.mcp_tools import client_message
 
 from .conftest import ROOT, SEED
 from .test_reliability_support import QUESTION, SMALL, cli, subset, write_catalogue
@@ -88,7 +91,12 @@ def test_initialize_describes_the_catalogue_and_lists_three_read_only_tools(buil
     assert tools["ask"].input_schema["properties"]["top_k"]["default"] == 5
     assert set(tools["list_presentations"].input_schema["properties"]) == {"institution", "category", "since", "until"}
     assert tools["show_presentation"].input_schema["required"] == ["id"]
+    assert all(t.input_schema["additionalProperties"] is False for t in tools.values())
     assert "opening the index" in (tmp_path / "stderr").read_text()
+    # Only what is served is advertised: tools and resources, no prompts, logging or completions.
+    caps = init.capabilities
+    assert caps.tools is not None and caps.resources is not None
+    assert (caps.prompts, caps.logging, caps.completions) == (None, None, None)
 
 
 def test_ask_gives_the_cli_answer_object_and_the_answer_with_numbered_sources(built_index: Path, tmp_path: Path):
@@ -160,10 +168,67 @@ def test_bad_input_is_a_tool_error_with_the_cli_message_and_the_server_goes_on(b
     errors, after = session(server(built_index), tmp_path / "stderr", body)
     for got, (_, cli_args) in zip(errors, bad, strict=True):
         assert got.is_error and got.structured_content is None, cli_args
-        assert [c.text for c in got.content] == [cli_error(*cli_args)], cli_args
+        assert [c.text for c in got.content] == [client_message(cli_error(*cli_args))], cli_args
     assert "empty" in errors[0].content[0].text and "matches" in errors[3].content[0].text
+    # Worded for an AI client: it can call list_presentations, it cannot run `msme-qa list`.
+    assert (
+        "list_presentations gives the ids" in errors[2].content[0].text and "msme-qa" not in errors[2].content[0].text
+    )
     assert not after.is_error and "AUD 1,000" in after.structured_content["answer"]
     assert "Traceback" not in (tmp_path / "stderr").read_text()
+
+
+def test_arguments_are_held_to_the_schema_and_an_unknown_tool_is_a_json_rpc_error(built_index: Path, tmp_path: Path):
+    bad = [
+        ("ask", {"question": QUESTION, "extra": 1}, "ask: unknown argument 'extra'; ask takes question, top_k"),
+        ("ask", {"question": 5}, "ask: the argument 'question' must be a string, not a number"),
+        ("ask", {}, "ask: the argument 'question' is required"),
+        ("ask", {"question": "x", "top_k": "lots"}, "ask: the argument 'top_k' must be an integer, not a string"),
+        ("ask", {"question": "x", "top_k": 0}, "ask: the argument 'top_k' must be from 1 to 50, not 0"),
+        ("show_presentation", {"id": None}, "show_presentation: the argument 'id' is required"),
+        (
+            "list_presentations",
+            {"since": ["2022"]},
+            "list_presentations: the argument 'since' must be a string, not an array",
+        ),
+    ]
+
+    async def body(s: ClientSession) -> Any:
+        await s.initialize()
+        errors = [await s.call_tool(name, arguments) for name, arguments, _ in bad]
+        try:
+            await s.call_tool("no_such_tool", {})
+        except MCPError as exc:
+            unknown: Any = exc.error
+        else:
+            unknown = None
+        try:
+            await s.get_prompt("anything")
+        except MCPError as exc:
+            prompt: Any = exc.error
+        else:
+            prompt = None
+        resources = await s.list_resources()
+        one = await s.read_resource("msme://presentation/2022-02-08-greentocompete")
+        try:
+            await s.read_resource("msme://presentation/nothing")
+        except MCPError as exc:
+            missing: Any = exc.error
+        else:
+            missing = None
+        return errors, unknown, prompt, resources, one, missing
+
+    errors, unknown, prompt, resources, one, missing = session(server(built_index), tmp_path / "stderr", body)
+    for got, (name, arguments, message) in zip(errors, bad, strict=True):
+        text = got.content[0].text
+        assert got.is_error and text.startswith(message), (name, arguments, text)
+        assert "\n" not in text and "pydantic" not in text
+    assert unknown is not None and unknown.code == -32602 and "no_such_tool" in unknown.message
+    assert prompt is not None and prompt.code == -32601  # not served, so "method not found", never code 0
+    assert len(resources.resources) == 48
+    entry = json.loads(one.contents[0].text)
+    assert entry == cli_json("show", "2022-02-08-greentocompete")
+    assert missing is not None and missing.code == -32002
 
 
 def test_a_catalogue_that_cannot_be_read_stops_the_server_before_it_serves(tmp_path: Path):
@@ -227,7 +292,8 @@ def test_stdout_carries_only_json_rpc_while_the_index_is_built(tmp_path: Path):
         pipe.send({"method": "notifications/initialized"})
         pipe.send({"id": 2, "method": "tools/list"})
         assert [t["name"] for t in pipe.response(2)["result"]["tools"]] == TOOLS
-        pipe.send({"id": 3, "method": "tools/call", "params": {"name": "ask", "arguments": {"question": QUESTION}}})
+        ask = {"name": "ask", "arguments": {"question": QUESTION}, "_meta": {"progressToken": "build"}}
+        pipe.send({"id": 3, "method": "tools/call", "params": ask})
         pipe.send({"id": 4, "method": "tools/call", "params": {"name": "show_presentation", "arguments": {"id": ""}}})
         pipe.send({"id": 5, "method": "no/such/method"})
         pipe.send({"id": 7, "method": "tools/call", "params": {"name": "ask", "arguments": {"question": ""}}})
@@ -248,9 +314,16 @@ def test_stdout_carries_only_json_rpc_while_the_index_is_built(tmp_path: Path):
     assert proc.stdout is not None
     rest = proc.stdout.read()
     assert rest == b"" and pipe.buffer == b"", "stdout ends with a complete message"
+    progress = []
     for line in pipe.lines:
         message = json.loads(line)  # every line is one JSON-RPC message, nothing else
         assert message["jsonrpc"] == "2.0" and ("id" in message or "method" in message), line
+        if message.get("method") == "notifications/progress":
+            progress.append(message["params"])
+    # The ask that waited for the build was told how it went, under its own token, with growing progress.
+    assert progress and all(p["progressToken"] == "build" for p in progress)
+    assert all(p["message"].startswith(("building the index", "opening the index")) for p in progress)
+    assert [p["progress"] for p in progress] == sorted(p["progress"] for p in progress)
     stderr.seek(0)
     log = stderr.read().decode()
     for phase in ("building the index", "loading the model", "encoding", "exporting the query encoder", "writing"):
