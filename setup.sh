@@ -27,3 +27,6 @@ if ! .venv/bin/python -c 'import torch' 2>/dev/null; then
     run .venv/bin/python -m pip install --quiet "torch==2.13.0"
 fi
 run .venv/bin/python -m pip install --quiet -e ".[dev]"
+# Bytecode for the project's own modules, as a regular pip install writes it: a cold `ask` then
+# skips compiling ~40 modules (about 0.1-0.2 s), even where Python is told not to write bytecode.
+run .venv/bin/python -m compileall -q qa cli embeddings

@@ -10,7 +10,7 @@ busy machine moves both sides alike.
 
 Cases: the real catalogue (text export and the Word form written by pandoc); a 1.8 MB .docx whose
 document.xml expands to 800 MB, with an honest zip directory and with one that claims 1,000 bytes; a
-synthetic 10,000-entry catalogue as text and as Word. Targets (issue 14): the bombs refused with exit 2
+synthetic 10,000-entry catalogue as text and as Word. Targets: the bombs refused with exit 2
 in under 5 s and under 300 MB peak RSS; the other cases read with exit 0.
 """
 

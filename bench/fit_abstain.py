@@ -9,7 +9,7 @@ bench/heldout.jsonl, bench/blind.jsonl and the TUNE halves of bench/fresh/paraph
 bench/fresh/near_oos.jsonl (even positions by id; the untouched halves are never read here). Only the
 questions that are answered as facts count (lists, counts and searches are decided elsewhere).
 The threshold is the one that keeps cross-validated false abstentions at or under --max-false (2%),
-the issue's bound, and abstains as often as it can under it.
+the bound set for it, and abstains as often as it can under it.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@
     .venv/bin/python bench/eval.py                   # the three older sets, then these six
     .venv/bin/python bench/eval.py --fresh-only      # these six only (same as this script)
 
-The sets were written by helpers who had read only the catalogue. Each is split deterministically in
+The sets were written from the catalogue alone, never from the code or the product's answers. Each is split deterministically in
 two halves: rows sorted by id, even positions (0, 2, 4, ...) are the **tune** half, odd positions the
 **untouched** half; every table reports the whole set and both halves. A change to the product may be
 motivated by tune-half misses only; the untouched half says whether it generalised.

@@ -5,7 +5,7 @@ say what is missing, and (when present) structure questions in many wordings and
     .venv/bin/python bench/fresh2.py --quick         # every fifth row of each set (both halves), for CI
     .venv/bin/python bench/fresh2.py --set overview --show-misses   # misses of the TUNE half only
 
-The sets were written by helpers who had read only the catalogue (bench/fresh2/README.md). Halves as in
+The sets were written from the catalogue alone (bench/fresh2/README.md). Halves as in
 bench/fresh.py: rows sorted by id, even positions **tune**, odd positions **untouched**; structure.jsonl is
 split by intent instead, so no intent has rewordings in both halves. ``--show-misses`` prints tune-half
 misses only: there is no option that prints the untouched half's misses, so that half stays unseen.

@@ -66,7 +66,7 @@ def write_bomb(path: Path, expands_to: int, *, lie: bool = False) -> Path:
     ``lie``: its zip directory (and local header) then claim document.xml is 1,000 bytes, so only a
     streaming read that counts what it inflates can see what it really is.
     """
-    block = paragraph_xml("no " * 300) * 1000  # about 1 MB; deflates about 430 to 1, as the issue's bomb
+    block = paragraph_xml("no " * 300) * 1000  # about 1 MB; deflates about 430 to 1, as a zip bomb would
 
     def blocks() -> Iterator[str]:
         for _ in range(max(1, expands_to // len(block))):

@@ -9,7 +9,9 @@ baseline run alternately in the same run, or a median):
 
 - `msme-qa ask` on a built index, whole process from a cold start, against bench/naive_ask.py (import
   sentence-transformers, load the model, encode, search FAISS), alternating A B A B; medians and the
-  median of the per-pair ratios. Goal: ratio <= 0.35.
+  median of the per-pair ratios. Goal: ratio <= 0.08 (0.45 s).
+- The first run: `ask` with no index and an empty cache, whole process (model, ONNX export, encoding
+  with the export, answer), beside the naive script's cold answer. Goal: 15 s or less.
 - Startup: `--help`, `list`, `show ID`, `check`, a no-op `rebuild`, each a whole process, round-robin;
   median. Goal: `--help` under 0.5 s. Each command is also run once with an import probe that lists the
   heavy modules it loaded (torch, transformers, sentence_transformers must never appear).
@@ -166,18 +168,23 @@ class Bench:
 
     # setup
     def build(self) -> None:
-        self.log("building the index (first build: encode the catalogue + export the ONNX query encoder)")
-        first = checked(run(self.msme("rebuild", "--index", str(self.index), "--json"), self.env), "first rebuild")
-        report = json.loads(first.stdout)
-        self.extra["first_build"] = {"seconds": first.seconds, "maxrss_mb": first.maxrss_mb, "report": report}
+        self.log("first run: `ask` with no index and an empty cache (export the ONNX encoder, encode, answer)")
+        first = checked(run(self.msme("ask", "--index", str(self.index), ASK_QUESTIONS[0]), self.env), "first ask")
+        self.first_run = first
+        self.extra["first_run"] = {"seconds": first.seconds, "maxrss_mb": first.maxrss_mb}
+        self.log("second catalogue: a full build into a new index, the exported encoder now cached (no torch)")
+        other = self.index.parent / "second-index"
+        second = checked(run(self.msme("rebuild", "--index", str(other), "--json"), self.env), "second build")
+        self.extra["second_build"] = {"seconds": second.seconds, "maxrss_mb": second.maxrss_mb}
         self.row(
-            "first build, no index yet (encode 48 entries + ONNX export), whole process",
-            f"{first.seconds:.1f} s",
+            "a build with the encoder already exported (a second or updated catalogue), whole process",
+            f"{second.seconds:.1f} s",
             "",
-            f"peak RSS {first.maxrss_mb:.0f} MB",
+            f"peak RSS {second.maxrss_mb:.0f} MB",
             "(information)",
             None,
         )
+        shutil.rmtree(other, ignore_errors=True)
         listing = checked(run(self.msme("list", "--json"), self.env), "list --json")
         self.entry_id = json.loads(listing.stdout)[0]["id"]
 
@@ -206,8 +213,17 @@ class Bench:
             f"{ask_s:.2f} s",
             f"{naive_s:.2f} s",
             f"ratio {ratio:.3f} (pairs {min(ratios):.3f}-{max(ratios):.3f}; best-of {min(a_s) / min(b_s):.3f})",
-            "<= 0.35",
-            ratio <= 0.35,
+            "<= 0.08 (0.45 s)",
+            ratio <= 0.08,
+        )
+        first = self.first_run.seconds
+        self.row(
+            "first run on a fresh machine: `ask` with no index, no exported encoder (whole process)",
+            f"{first:.1f} s",
+            f"{naive_s:.2f} s",
+            f"ratio {first / naive_s:.2f} against one naive cold answer; peak RSS {self.first_run.maxrss_mb:.0f} MB",
+            "<= 15 s",
+            first <= 15,
         )
         ask_rss = max(r.maxrss_mb for r in a_runs)
         naive_rss = max(r.maxrss_mb for r in b_runs)

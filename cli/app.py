@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Annotated
 
 import typer
@@ -51,4 +53,17 @@ app.command("mcp")(mcp.mcp)
 
 
 def main() -> None:
-    app(prog_name="msme-qa")
+    """The program (`msme-qa`, `python -m cli`). After a command that had to load torch (a first build),
+    the interpreter's teardown of torch and sentence-transformers takes about a second; once every
+    output is flushed, nothing is left for it to do, so the process ends without it."""
+    try:
+        app(prog_name="msme-qa", standalone_mode=True)
+    except SystemExit as stop:
+        if "torch" not in sys.modules:
+            raise
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        if not isinstance(stop.code, int | None):
+            print(stop.code, file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

@@ -2,7 +2,7 @@
 
 Every index scores by inner product over L2-normalised vectors (= cosine), and its ids are row
 numbers. Figures from ``bench/scale.py`` (2-core AMD EPYC, real all-MiniLM-L6-v2 embeddings; see
-bench/README_scale.md):
+docs/scale.md):
 
 - ``IndexFlatIP`` (exact) costs time linear in the vectors: one query takes 0.26 ms at 10k, 6.3 ms
   at 100k, 60 ms at 1M (quiet machine). It is used up to :data:`FLAT_MAX_VECTORS`, about 3 ms a query.

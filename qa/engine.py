@@ -133,7 +133,7 @@ class Assistant:
 
         About someone else, nothing close in meaning, or not holding what is asked: the hand-set floors and
         the asked-type rule, or, with ``Settings.abstain_model``, the fitted evidence model (measured worse on
-        the untouched halves, so off by default; README, "Abstention"). The text names what the closest
+        the untouched halves, so off by default; docs/answers.md, "Abstention"). The text names what the closest
         presentation lacks when the question's words show it."""
         if not ranked:
             return NOTHING, {"route": "fact", "answered": False, "rule": "no entries"}

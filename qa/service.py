@@ -170,7 +170,7 @@ def open_assistant(
     except (ModelNotFound, IndexLocked):
         raise
     except IndexMissing:
-        say("no index for this catalogue and model yet; building the index (about a minute, once)")
+        say("no index for this catalogue and model yet; building the index (10-20 s, once)")
     except IndexCorrupt as exc:
         say(f"the index is damaged ({exc.path.name} {exc.problem}); building the index again")
     except IndexMismatch as exc:
@@ -187,7 +187,7 @@ def _assistant(cat: Catalogue, loaded: Any, settings: Settings, say: Status) -> 
     if loaded.model_id != settings.calibrated_for:
         say(
             f"the answer thresholds were calibrated for {settings.calibrated_for}, not {loaded.model_id}; "
-            "expect more or fewer refusals (see the README, 'Settings')"
+            "expect more or fewer refusals (see docs/answers.md, 'Settings')"
         )
     return Assistant.build(cat, dense_from_index(loaded), settings)
 

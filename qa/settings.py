@@ -1,7 +1,7 @@
 """Every weight and threshold of the answer pipeline, in one object that the evaluation can sweep.
 
 ``bench/eval.py --set name=value`` answers with one of them changed. Unless a comment says otherwise,
-a value was chosen on bench/devset.jsonl (see the README's quality section). The ones in
+a value was chosen on bench/devset.jsonl (see docs/quality.md). The ones in
 :data:`MODEL_DEPENDENT` are cosines or weights of cosines: they were calibrated for all-MiniLM-L6-v2
 and mean something else under another model, so opening the assistant with another ``--model`` warns.
 """

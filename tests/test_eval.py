@@ -1,4 +1,4 @@
-"""The evaluation harness runs, and quality does not regress below what the README reports."""
+"""The evaluation harness runs, and quality does not regress below what docs/quality.md reports."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def test_each_set_is_valid_and_shares_no_question_with_an_earlier_one(assistant,
             assert any(harness.normalise(row["fact"]) in harness.normalise(s) for s in summaries), row["id"]
 
 
-# Floors a little under the README's figures (at most = the figure where it is 1.0); a None column is
+# Floors a little under the figures of docs/quality.md (at most = the figure where it is 1.0); a None column is
 # not checked. Columns: fact hit@1, paraphrase hit@1, paraphrase hit@3, containment, list/count exact,
 # abstention, false abstentions (a ceiling).
 FLOORS = {

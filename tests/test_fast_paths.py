@@ -1,4 +1,4 @@
-"""Code made faster for speed (issue 6) gives exactly what the plain version gave.
+"""Code made faster for speed gives exactly what the plain version gave.
 
 Each fast path is checked against the slow, obviously right version it replaced: text folding and
 content tokens (qa/text.py), the control-character count (qa/text_reader.py), and the command line's

@@ -1,4 +1,4 @@
-"""The catalogue grammar on the real bundled export: every trap the issue names, one test each."""
+"""The catalogue grammar on the real bundled export: every trap the export holds, one test each."""
 
 from __future__ import annotations
 
