@@ -21,8 +21,9 @@ Metrics (questions of bench/devset.jsonl, gold entries named by title and date):
 - hit@1 / hit@3 / MRR: rank of the first gold entry among retrieved entries (fact and paraphrase).
 - containment: the answer's text contains the question's gold fact (case and spacing ignored).
 - list/count exact: the cited entries are exactly the gold set (and `count` equals its size).
-- abstention: out-of-scope questions answered with `abstained: true`; false abstentions: in-scope
-  fact/paraphrase questions that were not answered.
+- abstention: out-of-scope questions refused (`abstained: true`) or answered `"support": "partial"`,
+  saying what the catalogue does not hold; false abstentions: in-scope fact/paraphrase questions that
+  were not answered (refused).
 Baselines rank entries by one signal and answer with the best sentence of the top entry; they
 have no notion of lists, counts or abstention, so they are scored on what they return.
 """
@@ -122,8 +123,9 @@ def score(tally: Tally, row: dict, gold: set[str], ranking: list[str], answer: A
         if not ok:
             tally.misses.append(f"{row['id']} got {len(cited)} want {len(gold)}: {row['question']}")
     else:
-        tally.abstained_oos.append(answer.abstained)
-        if not answer.abstained:
+        said = answer.abstained or getattr(answer, "support", None) == "partial"
+        tally.abstained_oos.append(said)
+        if not said:
             tally.misses.append(f"{row['id']} answered: {row['question']}")
 
 

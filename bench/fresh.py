@@ -84,6 +84,7 @@ class Seen:
     kind: str | None = None  # fact, list, count, search, abstain; None when the JSON does not say
     error: str | None = None  # `chat --json`'s error object
     other: str | None = None  # a line that was not an answer (a slash command's output)
+    support: str | None = None  # fact answers: "full" or "partial" (the answer says what is missing)
 
     @classmethod
     def of(cls, answer: Any) -> Seen:
@@ -106,6 +107,7 @@ class Seen:
             count=data.get("count"),
             cited=tuple(str(c["id"]) for c in data.get("citations") or ()),
             kind=data.get("kind"),
+            support=data.get("support"),
         )
 
     @property
@@ -119,7 +121,7 @@ class Seen:
     @property
     def confident_fact(self) -> bool:
         """An answer stated as a fact (not an abstention, a list, a count or a search result)."""
-        if self.refused or self.other is not None:
+        if self.refused or self.other is not None or self.support == "partial":
             return False
         return self.kind == "fact" if self.kind else self.count is None and bool(self.cited)
 
@@ -265,7 +267,7 @@ PARAPHRASE = ("hit@1", "containment", "false abstentions")
 SUPERLATIVE = ("exact", "exact (lenient count)", "superlative exact", "total exact (lenient)", "outside exact",
                "false abstentions")  # fmt: skip
 LISTS = ("exact", "list exact", "count exact", "false abstentions")
-NEAR = ("abstained", *WHY, "abstained or none found")
+NEAR = ("abstained", *WHY, "abstained or none found", "refused, none found or partial")
 CONVERSATIONS = ("last first-cited in gold", "last refused", *OPERATIONS)
 
 
@@ -322,7 +324,12 @@ def score_list(half: str, row: Row, gold: set[str], seen: Seen) -> Record:
 
 
 def score_near(half: str, row: Row, gold: set[str], seen: Seen) -> Record:
-    metrics: dict[str, bool | None] = {"abstained": seen.refused, "abstained or none found": declined(seen)}
+    said = declined(seen) or seen.support == "partial"
+    metrics: dict[str, bool | None] = {
+        "abstained": seen.refused,
+        "abstained or none found": declined(seen),
+        "refused, none found or partial": said,
+    }
     for why in WHY:
         metrics[why] = seen.refused if row.get("why") == why else None
     miss = None if seen.refused else f"[{row.get('why')}] answered: {seen.describe()}"

@@ -47,9 +47,16 @@ def render(answer: Answer) -> RenderableType:
     return body
 
 
+RELATED = "Related presentations (not an answer)"
+
+
 def _render(answer: Answer) -> RenderableType:
-    if answer.abstained:
-        return safe(answer.text, "yellow", lines=True)
+    if answer.abstained or (answer.count == 0 and answer.related):
+        said = safe(answer.text, "yellow", lines=True)
+        if not answer.related:
+            return said
+        related = [source_line(c) for c in answer.related]
+        return Group(said, Text(""), Text(RELATED, style="bold"), *related)
     if answer.kind == "search":
         links = [Text(f"[{c.n}] ", style="bold cyan").append_text(link_text(c.entry.link)) for c in answer.citations]
         return Group(safe(answer.text, lines=True), Text(""), Text("Links", style="bold"), *links)

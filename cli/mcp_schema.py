@@ -57,6 +57,8 @@ class AnswerShape(TypedDict):
     sentences: list[SentenceShape]
     citations: list[CitationShape]
     kind: NotRequired[str]
+    support: NotRequired[str]  # "full" or "partial" (fact answers)
+    missing: NotRequired[list[str]]  # partial answers: what the catalogue does not say
     read_as: NotRequired[str]
     related: NotRequired[list[CitationShape]]
     explain: NotRequired[dict[str, Any]]

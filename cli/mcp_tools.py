@@ -186,6 +186,9 @@ def instructions(catalogue: Catalogue) -> str:
 
 def answer_text(answer: Answer) -> str:
     """The answer as a person reads it, then its numbered sources with their links."""
+    if answer.related and not answer.citations:
+        related = "\n".join(source_line(c).plain for c in answer.related)
+        return f"{answer.text}\n\nRelated presentations (not an answer)\n{related}"
     if not answer.citations:
         return answer.text
     sources = "\n".join(source_line(c).plain for c in answer.citations)

@@ -19,6 +19,8 @@ from qa.answers.abstain import (
     abstain,
     missing_text,
     names_someone_else,
+    party_absent,
+    presented,
     related,
     should_abstain,
 )
@@ -28,6 +30,7 @@ from qa.answers.lists import answer_list
 from qa.answers.model import Answer, Trace
 from qa.answers.order import answer_order, outside
 from qa.answers.search import answer_search
+from qa.answers.support import Support, apply, grade
 from qa.answers.totals import answer_total
 from qa.catalogue.model import Catalogue
 from qa.errors import UsageError
@@ -82,7 +85,7 @@ class Assistant:
         beyond = outside(query, self.retriever.entries)
         if beyond is not None:
             return beyond
-        if (absent := absent_presenter(query)) is not None:
+        if (absent := absent_presenter(query, self.retriever)) is not None:
             rule = f"names {query.presenter} as presenter, and no institution of the catalogue goes by that name"
             decision = {"route": "presenter", "presenter": query.presenter, "answered": False, "rule": rule}
             return replace(absent, trace=Trace(query, (), decision))
@@ -111,14 +114,18 @@ class Assistant:
         return replace(answer, question=query.typed, read_as=query.text, notes=(f"read as: {query.text}",))
 
     def answer_fact(self, query: Query, *, top_k: int = 5, candidates: Sequence[int] | None = None) -> Answer:
-        """Retrieve (among ``candidates``, if given), decide whether to answer, choose sentences, compose."""
+        """Retrieve (among ``candidates``, if given), decide whether to answer, choose sentences, compose, grade."""
         ranked = self.retrieve(query, top_k=top_k, candidates=candidates)
         why, decision = self.decide(query, ranked)
         trace = Trace(query, tuple(ranked), decision)
         if why is not None:
+            absent = [e for e in query.economies if not presented(e, self.retriever)]
+            if decision.get("about") == "someone else" and absent:  # "What is Uruguay's threshold?"
+                told = party_absent(replace(query, kind="fact"), absent[0], self.retriever)
+                return replace(told, trace=trace)
             near = [s for s in ranked if s.dense >= self.settings.abstain_floor]  # far-off questions get none
             return replace(abstain(query.text), text=why, related=related(near), trace=trace)
-        return replace(self.compose(query, ranked), trace=trace)
+        return replace(self.compose(query, ranked, decision), trace=trace)
 
     # The steps, for the conversation's answers that restrict or widen the candidates in between.
 
@@ -131,15 +138,15 @@ class Assistant:
     def decide(self, query: Query, ranked: Sequence[Scored]) -> tuple[str | None, dict[str, Any]]:
         """Why the best entries do not answer, as the refusal's text (None when they do), and the evidence.
 
-        About someone else, nothing close in meaning, or not holding what is asked: the hand-set floors and
-        the asked-type rule, or, with ``Settings.abstain_model``, the fitted evidence model (measured worse on
-        the untouched halves, so off by default; docs/answers.md, "Abstention"). The text names what the closest
-        presentation lacks when the question's words show it."""
+        Refused: nothing close in meaning, about someone else, or a name the catalogue never uses with no close
+        entry (the hand-set floors), or, with ``Settings.abstain_model``, the fitted evidence model (measured
+        worse on the untouched halves, so off by default). Otherwise answered, and graded full or partial
+        (:mod:`qa.answers.support`): the decision carries the grade for :meth:`compose`."""
         if not ranked:
             return NOTHING, {"route": "fact", "answered": False, "rule": "no entries"}
         if names_someone_else(query, ranked, self.retriever):
             rule = f"names {', '.join(query.economies)}, which the best entry never mentions"
-            return NOTHING, {"route": "fact", "answered": False, "rule": rule}
+            return NOTHING, {"route": "fact", "answered": False, "rule": rule, "about": "someone else"}
         found = evidence(query, ranked, self.retriever)
         decision: dict[str, Any] = {"route": "fact", "evidence": found.values, "missing": list(found.missing)}
         model = default_model() if self.settings.abstain_model else None
@@ -149,13 +156,24 @@ class Assistant:
         elif should_abstain(query, ranked, self.retriever, self.settings):
             refused, rule = True, "nothing close enough in meaning, or a name the catalogue never uses"
         else:
-            refused = bool(found.values["lacks_type"])
-            rule = f"no passage gives the {query.asked} asked for" if refused else "answered"
+            refused, rule = False, "answered"
         decision.update(answered=not refused, rule=rule)
-        if not refused:
-            return None, decision
-        near = ranked[0].dense >= self.settings.abstain_floor
-        return (missing_text(query, ranked[0], found.missing) if near else NOTHING), decision
+        if refused:
+            near = ranked[0].dense >= self.settings.abstain_floor
+            return (missing_text(query, ranked[0], found.missing) if near else NOTHING), decision
+        best = self.retriever.index_of[ranked[0].entry.id]
+        entry_tokens = frozenset(t for sentence in self.retriever.sentence_tokens[best] for t in sentence)
+        support = grade(query, found, bool(found.values["lacks_type"]), self.settings, entry_tokens)
+        decision.update(support=support.level, support_rule=support.rule, gap=list(support.missing),
+                        support_opening=support.opening)  # fmt: skip
+        return None, decision
 
-    def compose(self, query: Query, ranked: Sequence[Scored]) -> Answer:
-        return compose_fact(query, ranked, self.retriever, self.settings)
+    def compose(self, query: Query, ranked: Sequence[Scored], decision: dict[str, Any] | None = None) -> Answer:
+        """The chosen sentences, graded: a partial answer opens with the line that names what is missing."""
+        answer = compose_fact(query, ranked, self.retriever, self.settings)
+        if decision is None:
+            decision = self.decide(query, ranked)[1]
+        if "support" not in decision:
+            return answer
+        support = Support(decision["support"], tuple(decision.get("gap", ())), decision.get("support_opening", ""))
+        return apply(answer, support, ranked[0])

@@ -42,10 +42,22 @@ class Settings:
     abstain_unknown_name: float = 0.45  # a name the catalogue never uses ("MC13") and no close entry
     abstain_look: int = 5  # the best entries whose closeness counts for both floors
     abstain_model: bool = False  # decide by the fitted model (qa/answers/abstain_model.json) instead
+    # Partial answers (qa.answers.support): a salient question word the best entry lacks. Fitted by
+    # bench/fit_support.py (5-fold cross-validation on the tune halves of bench/fresh2/gaps and answerable,
+    # bench/fresh/near_oos and paraphrase, and bench/devset facts).
+    partial_missing_rare: float = 1.01  # the rarest missing word's IDF against the rarest word's (1.01: never)
+    partial_cover_entry: float = 0.0  # and the entry holds at most this share of the question's words
     # Topic lists (qa.answers.lists): the leading group of the ranking, above its largest drop.
     topic_window: int = 12
     topic_gap: float = 2.0  # a drop this large (fused score) separates the group
     topic_min_dense: float = 0.35
+    # Coverage (qa.answers.coverage): p(about) = sigmoid(bias + weights . features), features in the order of
+    # coverage.FEATURES (entry, sentence, spread, words, named, title, relative). Fitted by bench/fit_coverage.py
+    # (logistic regression, 5-fold cross-validation by question, tune halves of bench/fresh2 and bench/fresh).
+    cover_weights: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    cover_bias: float = 0.0
+    cover_threshold: float = 0.5
+    cover_spread: float = 0.1  # sentences this close to the best one count as on the topic too
     # Search answers (qa.answers.search) for a few words typed into a search box: not tuned yet.
     search_gap: float = 2.0  # entries this close to the best (fused score) are listed
     search_most: int = 5
@@ -76,6 +88,8 @@ class Settings:
 
 
 MODEL_DEPENDENT = (
+    "cover_weights",
+    "cover_bias",
     "w_lexical",
     "w_dense_entry",
     "w_dense_sentence",

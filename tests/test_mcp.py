@@ -31,6 +31,7 @@ from .test_reliability_support import QUESTION, SMALL, cli, subset, write_catalo
 pytestmark = pytest.mark.slow
 TIMEOUT = 300  # seconds: the raw exchange builds an index (model load, ONNX export) while it serves
 TOOLS = ["ask", "list_presentations", "show_presentation"]
+PARTIAL = "How many SMEs has Visa trained so far?"
 
 
 def server(index: Path, catalogue: Path = SEED) -> StdioServerParameters:
@@ -100,18 +101,21 @@ def test_initialize_describes_the_catalogue_and_lists_three_read_only_tools(buil
 
 
 def test_ask_gives_the_cli_answer_object_and_the_answer_with_numbered_sources(built_index: Path, tmp_path: Path):
-    questions = [QUESTION, "Who presented on cyber security?", "How do I renew my passport?"]
+    questions = [QUESTION, "Who presented on cyber security?", "How do I renew my passport?", PARTIAL]
 
     async def body(s: ClientSession) -> Any:
         await s.initialize()
         return [await call(s, "ask", question=q) for q in questions]
 
-    fact, listing, refusal = session(server(built_index), tmp_path / "stderr", body)
-    for got, question in zip([fact, listing, refusal], questions, strict=True):
+    fact, listing, refusal, partial = session(server(built_index), tmp_path / "stderr", body)
+    for got, question in zip([fact, listing, refusal, partial], questions, strict=True):
         assert not got.is_error, got.content
         assert got.structured_content == cli_json("ask", question, index=built_index)
 
     assert "AUD 1,000" in fact.structured_content["answer"]
+    assert fact.structured_content["support"] == "full"  # an AI client sees the grade in the structured result
+    assert partial.structured_content["support"] == "partial" and partial.structured_content["missing"]
+    assert partial.content[0].text.startswith("The catalogue does not say how many SMEs has Visa trained")
     text = fact.content[0].text
     assert text.startswith(fact.structured_content["answer"] + "\n\nSources\n[1] ")
     assert "Australia's Department of Home Affairs (Member), 4 May 2021" in text

@@ -36,15 +36,78 @@ def abstain(question: str) -> Answer:
     return Answer(question, NOTHING, abstained=True, kind="abstain")
 
 
-def absent_presenter(query: Query) -> Answer | None:
-    """A presenter named in the question that never presented: "The catalogue has no presentation by Japan."."""
+def absent_presenter(query: Query, retriever: Retriever | None = None) -> Answer | None:
+    """A party named as presenter that never presented: "Uruguay did not present to the group; it is mentioned
+    in ...", or "The catalogue has no presentation by Amazon." when nothing mentions it either.
+
+    The party is an economy of the question that no presenting institution belongs to, or a presenter named
+    in the question's own words that matches no institution. The entries that mention it come as ``related``:
+    shown, never as the answer.
+    """
     who = query.presenter
-    if not who or query.institutions or query.types or find_types(who):
+    if not who:
         return None
-    name = f"the {who}" if f"the {who}".casefold() in query.text.casefold() else who
-    if query.kind in ("list", "count"):  # a list's answer: none (count 0), not a refusal
-        return Answer(query.text, f"The catalogue has no presentations by {name}.", count=0, kind=query.kind)
-    return Answer(query.text, f"The catalogue has no presentation by {name}.", abstained=True, kind="abstain")
+    absent = [e for e in query.economies if retriever is not None and not presented(e, retriever)]
+    named_in_presenter = [e for e in absent if e.casefold() in who.casefold()]
+    if named_in_presenter:
+        name = named_in_presenter[0]
+    elif query.institutions or query.types or find_types(who):
+        return None
+    else:
+        name = f"the {who}" if f"the {who}".casefold() in query.text.casefold() else who
+    return party_absent(query, name, retriever)
+
+
+def presented(economy: str, retriever: Retriever) -> bool:
+    """Whether an institution of this economy presented (its name or alias names the economy)."""
+    from qa.catalogue.filters import match_institution
+    from qa.question.places import economies_in
+
+    if match_institution(economy, retriever.aliases):
+        return True
+    return any(economy in economies_in(e.institution) for e in retriever.entries)
+
+
+def mentioning(name: str, retriever: Retriever) -> list[int]:
+    """The entries whose title or summary names ``name`` (an economy as the catalogue's places are read)."""
+    bare = name.removeprefix("the ").strip()
+    pattern = re.compile(rf"(?<![\w-]){re.escape(bare)}(?![\w-])", re.IGNORECASE)
+    return [
+        i
+        for i, e in enumerate(retriever.entries)
+        if bare in retriever.mentions_text[i] or pattern.search(f"{e.title} {e.summary}")
+    ]
+
+
+_TAKES_THE = re.compile(r"^(?:United|European|Republic|Kingdom|State)\b|s$|\b(?:Union|Republic|Emirates|Islands)$")
+
+
+def party_absent(query: Query, name: str, retriever: Retriever | None) -> Answer:
+    """The answer for a party that never presented: where it is mentioned, if anywhere."""
+    found = mentioning(name, retriever) if retriever is not None else []
+    count = 0 if query.kind in ("list", "count") else None
+    if not found:
+        text = f"The catalogue has no presentation{'s' if count == 0 else ''} by {name}."
+        return Answer(
+            query.text, text, abstained=count is None, count=count, kind=query.kind if count == 0 else "abstain"
+        )
+    assert retriever is not None
+    entries = sorted((retriever.entries[i] for i in found), key=lambda e: (e.date, e.title))
+    where = "; ".join(f"{e.title} ({e.institution}, {format_date(e.date)})" for e in entries[:5])
+    more = f"; and {len(entries) - 5} more" if len(entries) > 5 else ""
+    subject = name[0].upper() + name[1:]
+    if _TAKES_THE.search(subject):  # "The European Union", "The Philippines"
+        subject = f"The {subject}"
+    text = f"{subject} did not present to the group; it is mentioned in: {where}{more}."
+    cited = tuple(Citation(n, e, None) for n, e in enumerate(entries, 1))
+    return Answer(
+        query.text,
+        text,
+        abstained=count is None,
+        count=count,
+        kind=query.kind if count == 0 else "abstain",
+        related=cited,
+    )
 
 
 def related(ranked: Sequence[Scored], most: int = 3) -> tuple[Citation, ...]:

@@ -75,6 +75,9 @@ def explain_lines(data: dict[str, Any]) -> list[str]:
         lines.append(f"  decision: {decision['rule']}")
     if decision.get("missing"):
         lines.append(f"  question words the best entry lacks: {' '.join(decision['missing'])}")
+    if decision.get("support"):
+        gap = f"; missing: {'; '.join(decision['gap'])}" if decision.get("gap") else ""
+        lines.append(f"  support: {decision['support']} ({decision.get('support_rule', '')}){gap}")
     return lines
 
 

@@ -69,6 +69,23 @@ _REFERENCE = re.compile(r"(?:annex|article|rev\.|no\.|phase|pillar|section|chapt
 _HALF = math.log(2.0)  # BM25 idf of a word in half of the entries
 
 
+def _counts(sentence: Sequence[str], counted: set[str], near: int = 3) -> bool:
+    """A number next to the thing counted, in a sentence's tokens: "116 interventions", "six guided steps"."""
+    for i, token in enumerate(sentence):
+        if (token[:1].isdigit() and not _YEAR.fullmatch(token)) or token in _NUMBER_WORDS:
+            window = [*sentence[max(0, i - near) : i], *sentence[i + 1 : i + 1 + near]]
+            if counted.intersection(window):
+                return True
+    return False
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_NUMBER_WORDS = frozenset(
+    tokens("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred "
+           "thousand million billion half third quarter dozen twice double triple")
+)  # fmt: skip
+
+
 def _quantities(sentence: str) -> bool:
     before = (sentence[max(0, m.start() - 12) : m.start()] for m in _QUANTITY.finditer(sentence))
     return any(not _REFERENCE.search(text) for text in before)
@@ -126,6 +143,8 @@ _HOLDS: dict[str, Callable[[str], object]] = {
 }
 
 
+
+
 def lacks_asked_type(query: Query, ranked: Sequence[Scored], retriever: Retriever) -> bool:
     """True when the question asks for places, a quantity, a date or a who, and no passage of the best two
     entries gives one about the question's subject.
@@ -150,6 +169,9 @@ def lacks_asked_type(query: Query, ranked: Sequence[Scored], retriever: Retrieve
         for t in (*query.subject, *query.subject_expansions)
         if idf.get(t, _HALF + 1) > _HALF and not DATE_WORD.match(t)
     }
+    # "How many banks ...", "How much GST revenue ...": a number is about the thing counted, so the passage
+    # must also name it (the wh-phrase's words), not only the subject.
+    counted = set(query.counted)
     for scored in ranked[:2]:
         i = retriever.index_of[scored.entry.id]
         if holds is _dates and subject & set(tokens(f"{scored.entry.title} {scored.entry.institution}")):
@@ -159,7 +181,8 @@ def lacks_asked_type(query: Query, ranked: Sequence[Scored], retriever: Retrieve
             here = set(sentence_tokens)
             # "The platform links ... . It will be available at the end of 2021.": the subject may be
             # named in the sentence before.
-            if holds(text) and len(subject & (here | previous)) >= needed:
+            about = len(subject & (here | previous)) >= needed and (not counted or _counts(sentence_tokens, counted))
+            if about and holds(text):
                 return False
             previous = here
     return True

@@ -59,6 +59,8 @@ class Answer:
     notes: tuple[str, ...] = field(default_factory=tuple)  # how the question was read, for people
     read_as: str | None = None  # the question as understood, when that differs from what was typed
     related: tuple[Citation, ...] = ()  # abstentions only: the closest presentations, not an answer
+    support: str | None = None  # fact answers: "full", or "partial" when something asked for is not there
+    missing: tuple[str, ...] = ()  # partial answers: what the catalogue does not say, in the user's words
     trace: Trace | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
@@ -73,7 +75,11 @@ class Answer:
         }
         if self.read_as:
             out["read_as"] = self.read_as
-        if self.abstained and self.related:
+        if self.support is not None:
+            out["support"] = self.support
+            if self.support == "partial":
+                out["missing"] = list(self.missing)
+        if (self.abstained or self.count == 0) and self.related:
             out["related"] = [c.to_json() for c in self.related]
         return out
 

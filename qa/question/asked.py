@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import re
 
+from qa.question.text import content_tokens, tokens
+
+# The nouns that name a measure: "what flat duty rate", "what is the ITC's annual budget".
+_MEASURES = (
+    r"(?:share|percentage|proportion|number|amount|value|rates?|costs?|prices?|fees?|threshold|budget|revenue|funding)"
+)
 _ASKS_NUMBER = re.compile(
     r"\bhow (?:many|much|large|big|long|often|fast|quick)\b"
-    r"|\bwhat (?:\w+ )?(?:share|percentage|proportion|number|amount|value|rate|cost|price|fees?|threshold)\b"
-    r"|\bwhat (?:are|is|were|was) the (?:\w+ )?(?:fees?|costs?|price|rates?)\b",
+    rf"|\bwhat (?:[\w'’-]+ ){{0,2}}{_MEASURES}\b"
+    rf"|\bwhat (?:are|is|were|was) the (?:[\w'’-]+ ){{0,3}}{_MEASURES}\b",
     re.IGNORECASE,
 )
 _ASKS_DATE = re.compile(
@@ -21,7 +27,8 @@ _ASKS_PLACES = re.compile(
 )
 _ASKS_WHO = re.compile(r"^\s*(?:who|by whom)\b", re.IGNORECASE)
 _ASKS_SHARE = re.compile(
-    r"\bwhat (?:\w+ )?(?:share|percentage|proportion|fraction|rate)\b|\bwhat per ?cent\b|\bhow much (?:more|less)\b",
+    r"\bwhat (?:[\w-]+ ){0,2}(?:share|percentage|proportion|fraction|rate)s?\b|\bwhat per ?cent\b"
+    r"|\bhow much (?:more|less)\b|\bwhat (?:are|is|were|was) the (?:[\w-]+ ){0,3}rates?\b",
     re.IGNORECASE,
 )
 _ASKS_MONEY = re.compile(r"\b(?:fees?|costs?|price|prices|charges?|spend|spent|budget)\b", re.IGNORECASE)
@@ -44,6 +51,24 @@ def asked_for(question: str) -> str | None:
     if _ASKS_WHO.match(question):
         return "who"
     return None
+
+
+# Words that name the measure itself ("what share of ...", "what proportion ..."), not the thing measured.
+MEASURE_WORDS = frozenset(tokens("share proportion percentage percent rate number amount figure level total value"))
+
+
+def counted_tokens(question: str, asked: str | None) -> tuple[str, ...]:
+    """What a count, an amount or a share is of: the wh-phrase's words ("How many banks" -> bank), without
+    the measure's own words; for a count of common words ("How many SMEs"), those words."""
+    if asked not in ("quantity", "money", "share"):
+        return ()
+    from qa.question.intent import focus_phrase
+
+    phrase = focus_phrase(question)
+    counted = [t for t in content_tokens(phrase) if t not in MEASURE_WORDS]
+    if not counted and asked == "quantity":
+        counted = [t for t in tokens(phrase) if t not in MEASURE_WORDS]
+    return tuple(dict.fromkeys(counted))
 
 
 def expanded_acronyms(question: str) -> tuple[str, ...]:

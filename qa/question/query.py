@@ -18,7 +18,7 @@ from qa.catalogue.institutions import institution_aliases
 from qa.catalogue.model import Catalogue
 from qa.question import intent as reading
 from qa.question import structure
-from qa.question.asked import asked_for, expanded_acronyms, ordinal_words
+from qa.question.asked import asked_for, counted_tokens, expanded_acronyms, ordinal_words
 from qa.question.glossary import expansions
 from qa.question.periods import Period, find_period
 from qa.question.places import economies_in
@@ -77,6 +77,7 @@ class Query:
     unknown_names: tuple[str, ...] = ()  # names (capitalised, or with digits) the catalogue never uses
     search: bool = False  # a few words typed into a search box ("de minimis"), not a question
     focus: tuple[str, ...] = ()  # content tokens of the thing a wh-phrase asks for ("What penalty ...")
+    counted: tuple[str, ...] = ()  # what a count, amount or share is of ("banks" in "How many banks ...")
     typed: str = ""  # the question as typed, when spelling corrections made ``text`` differ from it
     corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as read) for each corrected word
     order: str | None = None  # "latest" or "earliest": an end of the date order is asked for
@@ -206,6 +207,7 @@ def _read(text: str, lexicon: Lexicon) -> Query:
         unknown_names=tuple(_unknown_names(text.replace(period.text, " ") if period else text, lexicon.vocabulary)),
         search=kind == "fact" and not order and not total and reading.looks_like_search(text),
         focus=tuple(content_tokens(reading.focus_phrase(text))),
+        counted=counted_tokens(text, asked_for(text)),
         order=order,
         meeting=structure.asks_meeting(text),
         period_when=bool(period) and structure.period_is_when(text, period.text if period else ""),

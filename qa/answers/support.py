@@ -1,0 +1,157 @@
+"""How much of a question the cited passages answer: ``full``, or ``partial`` with what is ``missing``.
+
+A fact answer is partial when the entry is the right one but something the question asks for is not in it:
+
+- a name the catalogue never uses ("the Trade4MSMEs platform");
+- the asked-for type (a number, an amount, a share, a date, a person, places) when no passage of the best
+  entries gives one about the question's subject (:func:`qa.answers.facts.lacks_asked_type`);
+- the event a question presupposes ("Why did WIPO *discontinue* the programme?", "When did TLIP *drop*
+  blockchain?"): a verb of change (stop, drop, cancel, raise, fall, ...: ``CHANGE_VERBS``) the best entry
+  never uses;
+- a salient word of the question that the best entry never uses ("Why did UNCTAD *stop* its accounting
+  programme?"): the rarest missing word must be rare enough and the share of the question's words the entry
+  holds low enough; both thresholds are in :class:`~qa.settings.Settings`, fitted with cross-validation by
+  ``bench/fit_support.py``.
+
+The decision reads the Query and the evidence the engine already computed; nothing here reads the wording.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from qa.answers.abstain import surface
+from qa.answers.evidence import Evidence
+from qa.answers.model import Answer
+from qa.catalogue.dates import format_date
+from qa.question.query import Query
+from qa.question.text import tokens
+from qa.search.retrieval import Scored
+from qa.settings import DEFAULT, Settings
+
+ASKED_NOUN = {
+    "quantity": "the number",
+    "money": "the amount",
+    "share": "the share or rate",
+    "date": "the date",
+    "who": "who",
+    "places": "the places",
+}
+
+
+# Verbs whose question presupposes that something changed or ended; such an event is a claim the entry must
+# make itself. Matched on folded, stemmed tokens, so any tense or form counts.
+CHANGE_VERBS = frozenset(
+    tokens(
+        "abandon drop discontinue cancel reject stop scrap withdraw terminate suspend close shut abolish revoke "
+        "raise lower increase reduce cut fall rise decline double halve quit reverse delay postpone fail lose "
+        "ban replace retire shelve pause freeze relocate downgrade"
+    )
+)
+_WHY = re.compile(r"^\s*why\s+(did|does|do|was|were|is|are|has|have|had)\s+(.+?)[?!.\s]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Support:
+    """The grade of a fact answer and, when partial, what the catalogue does not say (in the user's words)."""
+
+    level: str  # "full" or "partial"
+    missing: tuple[str, ...] = ()
+    opening: str = ""  # the line a partial answer opens with
+    rule: str = ""  # why, for --explain
+
+
+def grade(
+    query: Query,
+    found: Evidence,
+    lacks_type: bool,
+    settings: Settings = DEFAULT,
+    entry_tokens: frozenset[str] = frozenset(),
+) -> Support:
+    """Full, or partial with the missing aspects: unknown names, the asked-for type, an unstated event, rare words
+    not in the entry (``entry_tokens``: every token of the best entry's title, institution and summary)."""
+    if query.unknown_names:
+        names = list(dict.fromkeys(query.unknown_names))
+        listed = " or ".join(f'"{n}"' for n in names)
+        return Support("partial", tuple(names), f"The catalogue never mentions {listed}.",
+                       f"names the catalogue never uses: {', '.join(names)}")  # fmt: skip
+    if lacks_type and query.asked in ASKED_NOUN:
+        clause = indirect(query.text)
+        what = f"{ASKED_NOUN[query.asked]} asked for"
+        return Support("partial", (f"{what}: {clause}",), f"The catalogue does not say {clause}.",
+                       f"no passage gives {what} about the question's subject")  # fmt: skip
+    if entry_tokens:
+        changed = [t for t in query.subject if t in CHANGE_VERBS and t not in entry_tokens]
+        verb = surface(query.text, changed[0]) if changed else None
+        if verb:
+            claim = premise(query.text, verb)
+            return Support("partial", (claim,), f"The catalogue does not say that {claim}.",
+                           f"the question presupposes an event ({verb!r}) the entry never states")  # fmt: skip
+    values = found.values
+    if (
+        found.missing
+        and values["missing_rare"] >= settings.partial_missing_rare
+        and values["cover_entry"] <= settings.partial_cover_entry
+    ):
+        words = [w for w in (surface(query.text, t) for t in found.missing[:2]) if w]
+        if words:
+            listed = " or ".join(f'"{w}"' for w in words)
+            rule = (
+                f"rarest missing word weighs {values['missing_rare']:.2f} (>= {settings.partial_missing_rare}), "
+                f"the entry holds {values['cover_entry']:.2f} of the question (<= {settings.partial_cover_entry})"
+            )
+            return Support("partial", tuple(words), f"The catalogue does not say anything about {listed} here.", rule)
+    return Support("full", rule="the passages hold what the question asks for")
+
+
+def premise(question: str, verb: str) -> str:
+    """What "Why did X <verb> Y?" takes for granted, as a clause: "X did <verb> Y"; otherwise the question
+    as an indirect clause."""
+    m = _WHY.match(question)
+    if m:
+        aux, rest = m.group(1).lower(), m.group(2)
+        where = re.search(rf"(?<![\w'-]){re.escape(verb)}(?![\w'-])", rest)
+        if where and where.start() > 0:
+            return f"{rest[: where.start()]}{aux} {rest[where.start() :]}"
+    return indirect(question)
+
+
+def indirect(question: str, most: int = 140) -> str:
+    """The question as a clause after "does not say": first word lowered (unless a name), no end mark."""
+    text = question.strip().rstrip("?!. ")
+    copula = _WHAT_IS.match(text)
+    if copula:  # "What is the ITC's budget" -> "what the ITC's budget is"
+        text = f"{copula.group(1)} {copula.group(3)} {copula.group(2)}"
+    first, _, rest = text.partition(" ")
+    if first[:1].isupper() and not first.isupper() and first.lower() in _QUESTION_WORDS:
+        text = f"{first.lower()} {rest}".strip()
+    if len(text) > most:
+        text = text[:most].rsplit(" ", 1)[0] + " …"
+    return text
+
+
+_WHAT_IS = re.compile(r"^(what|who|which \w+)\s+(is|are|was|were)\s+((?:the|its|their|his|her)\b.+)$", re.IGNORECASE)
+_QUESTION_WORDS = frozenset(
+    "how what which who whom whose when where why is are was were do does did can could has have had".split()
+)
+
+
+def apply(answer: Answer, support: Support, best: Scored) -> Answer:
+    """The answer with its grade; a partial one opens with the line naming the gap, then where the text is from."""
+    if support.level != "partial":
+        return replace(answer, support="full")
+    e = best.entry
+    head = f"{support.opening} What it says in {e.title} ({e.institution}, {format_date(e.date)}):"
+    return replace(answer, text=f"{head}\n{answer.text}", support="partial", missing=support.missing)
+
+
+def surfaces(text: str, tokens_: Sequence[str]) -> list[str]:
+    return [w for w in (surface(text, t) for t in tokens_) if w]
+
+
+def mentioned_in(name: str, entries: Sequence[object]) -> list[object]:
+    """Entries whose title or summary names ``name`` (whole words, any case)."""
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+    return [e for e in entries if pattern.search(f"{e.title} {e.summary}")]  # type: ignore[attr-defined]
