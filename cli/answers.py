@@ -5,6 +5,7 @@ Every piece of catalogue text goes through :func:`cli.render.safe`: no control c
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
@@ -57,6 +58,11 @@ def _render(answer: Answer) -> RenderableType:
             return said
         related = [source_line(c) for c in answer.related]
         return Group(said, Text(""), Text(RELATED, style="bold"), *related)
+    if answer.kind in ("overview", "compare") and answer.citations:
+        body = safe(answer.text, lines=True)
+        shown = {int(n) for n in re.findall(r"^\[(\d+)\]|\[(\d+)\] \(", answer.text, re.M) for n in n if n}
+        sources = [source_line(c) for c in answer.citations if c.n in shown or not shown]
+        return Group(body, Text(""), Text("Sources", style="bold"), *sources)
     if answer.kind == "search":
         links = [Text(f"[{c.n}] ", style="bold cyan").append_text(link_text(c.entry.link)) for c in answer.citations]
         return Group(safe(answer.text, lines=True), Text(""), Text("Links", style="bold"), *links)

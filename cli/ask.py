@@ -26,14 +26,21 @@ def ask(
     catalogue: options.Catalogue = None,
     index: options.Index = None,
     model: options.Model = None,
+    format: Annotated[
+        str,
+        typer.Option("--format", help="text (default) or markdown: the answer and its sources as Markdown."),
+    ] = "text",
 ) -> None:
     """Answer one question with sentences from the catalogue and their sources.
 
     Example: msme-qa ask "What is Australia's de minimis threshold?"
     """
     from qa.engine import clean_question
+    from qa.errors import UsageError
     from qa.service import open_assistant
 
+    if format not in ("text", "markdown"):
+        raise UsageError(f"--format takes text or markdown, not {format!r}")
     text = clean_question(" ".join(question))  # an empty question fails before anything loads
     assistant = open_assistant(catalogue, index, model, on_status=status, watch=watch_builds)
     answer = assistant.answer(text, top_k=top_k)
@@ -44,6 +51,11 @@ def ask(
         why = explain_answer(answer, assistant.retriever)
     if json:
         render.print_json(answer.to_json() | ({"explain": why} if why is not None else {}))
+        return
+    if format == "markdown":
+        from cli.markdown import answer_markdown
+
+        sys.stdout.write(answer_markdown(answer))
         return
     answers.show(render.console(), answer)
     if why is not None:

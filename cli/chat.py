@@ -40,6 +40,7 @@ Follow-ups use the conversation: "Who gave it?", "Where are the slides?", "Tell 
                     /list --institution ITC --since 2022   (also --category, --until)
   /reset            forget the conversation
   /history          the turns so far, with how each was read
+  /save FILE        write the conversation so far, with its sources, as Markdown
   /help             this help
   /quit             leave (or Ctrl-D; Ctrl-C clears the line being typed)"""
 _LIST_OPTIONS = {
@@ -299,6 +300,8 @@ class Chat:
             self.open(rest.strip())
         elif name == "/list":
             self.list_entries(rest)
+        elif name == "/save":
+            self.save(rest.strip())
         else:
             raise UsageError(f"unknown command {name}; /help lists the commands")
         return True
@@ -315,6 +318,30 @@ class Chat:
         data = [{"question": t.typed, "operation": t.operation, "read_as": t.read_as,
                  "cited": [c.entry.id for c in t.answer.citations]} for t in turns]
         self.say("\n".join(lines), {"turns": data})
+
+    def save(self, arg: str) -> None:
+        """The conversation so far as Markdown, in a new file (an existing one is never overwritten)."""
+        from pathlib import Path
+
+        from cli.markdown import conversation_markdown
+        from qa.errors import UsageError
+
+        if not arg:
+            raise UsageError("give a file name: /save briefing.md")
+        turns = self.conversation.turns
+        if not turns:
+            raise UsageError("nothing to save yet: ask a question first")
+        path = Path(arg).expanduser()
+        text = conversation_markdown([t.answer for t in turns], "msme-qa: questions and answers")
+        try:
+            with path.open("x", encoding="utf-8") as out:  # "x": fails if the file exists
+                out.write(text)
+        except FileExistsError:
+            raise UsageError(f"{path} exists already; give another name") from None
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        n = len(turns)
+        self.say(f"Saved {n} turn{'s' if n != 1 else ''} to {path}.", {"saved": str(path), "turns": n})
 
     def sources(self) -> None:
         last = self.conversation.last

@@ -60,8 +60,10 @@ DESCRIPTIONS = {
     "ask": (
         "Answer a question from the catalogue with extracted sentences, each cited [n] to its source.\n\n"
         'Lists and counts ("Who presented on cyber security?", "How many times did the ITC present?") give '
-        "every matching presentation, in date order. abstained: true means the catalogue does not answer "
-        "the question."
+        "every matching presentation, in date order; overviews (\"What did the group hear about X?\"), "
+        "comparisons and yes/no questions cite every presentation they draw on (kind overview or compare). "
+        "abstained: true means the catalogue does not answer the question; support: partial means the entry is "
+        "the right one but does not say what is listed in missing."
     ),
     "list_presentations": (
         "The catalogue's presentations in date order, filtered by institution (acronym, name or economy: "

@@ -24,12 +24,14 @@ from qa.answers.abstain import (
     related,
     should_abstain,
 )
+from qa.answers.coverage import judge
 from qa.answers.evidence import default_model, evidence
 from qa.answers.facts import compose_fact
 from qa.answers.lists import answer_list
 from qa.answers.model import Answer, Trace
 from qa.answers.order import answer_order, outside
 from qa.answers.search import answer_search
+from qa.answers.spans import compare, overview, uncovered, yes_no
 from qa.answers.support import Support, apply, grade
 from qa.answers.totals import answer_total
 from qa.catalogue.model import Catalogue
@@ -89,6 +91,12 @@ class Assistant:
             rule = f"names {query.presenter} as presenter, and no institution of the catalogue goes by that name"
             decision = {"route": "presenter", "presenter": query.presenter, "answered": False, "rule": rule}
             return replace(absent, trace=Trace(query, (), decision))
+        if query.frame == "compare" and (compared := compare(query, self.retriever, self.settings)) is not None:
+            return replace(compared, trace=Trace(query, (), {"route": "compare"}))
+        if query.frame == "yesno":
+            return self._spanning(query, yes_no(query, self.retriever, self.settings))
+        if query.frame == "overview" and not query.order and not query.total:
+            return self._spanning(query, overview(query, self.retriever, self.settings))
         if query.total:
             return answer_total(query, self.retriever)
         if query.order:
@@ -100,6 +108,13 @@ class Assistant:
             if listed is not None:
                 return listed if listed.trace else replace(listed, trace=Trace(query, (), {"route": query.kind}))
         if query.search:
+            cov = judge(query, self.retriever, self.settings)
+            close = any(j.scored.dense >= self.settings.search_min_dense for j in cov.judged[:3])
+            if not self._holds_all(query) and not cov.about and not close:
+                # "tourism MSMEs": no entry holds every word, and none is about them
+                said = uncovered(query, cov, retriever=self.retriever)
+                if said.related:  # where it is mentioned; with no mention at all, the refusal below
+                    return self._spanning(query, replace(said, kind="search"))
             found = answer_search(query, self.retriever, self.settings)
             if found is not None:
                 return found
@@ -112,6 +127,24 @@ class Assistant:
         if not query.corrections:
             return answer
         return replace(answer, question=query.typed, read_as=query.text, notes=(f"read as: {query.text}",))
+
+    def _holds_all(self, query: Query) -> bool:
+        """Some entry uses every word of the question (a keyword search that names something there)."""
+        return bool(query.content) and len(self.retriever.bm25.containing(list(query.content))) > 0
+
+    def _spanning(self, query: Query, answer: Answer) -> Answer:
+        """An overview or yes/no answer with the coverage decision in its trace, for --explain."""
+        cov = judge(query, self.retriever, self.settings)
+        decision = {
+            "route": answer.kind,
+            "coverage": [
+                {"id": j.entry.id, "name": j.entry.title, "p_about": round(j.p, 4), "about": j.about,
+                 "mentions": j.mentions,
+                 **{k: round(v, 4) for k, v in j.features.items()}}
+                for j in cov.judged[:10]
+            ],
+        }  # fmt: skip
+        return replace(answer, trace=Trace(query, (), decision))
 
     def answer_fact(self, query: Query, *, top_k: int = 5, candidates: Sequence[int] | None = None) -> Answer:
         """Retrieve (among ``candidates``, if given), decide whether to answer, choose sentences, compose, grade."""

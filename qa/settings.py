@@ -54,10 +54,11 @@ class Settings:
     # Coverage (qa.answers.coverage): p(about) = sigmoid(bias + weights . features), features in the order of
     # coverage.FEATURES (entry, sentence, spread, words, named, title, relative). Fitted by bench/fit_coverage.py
     # (logistic regression, 5-fold cross-validation by question, tune halves of bench/fresh2 and bench/fresh).
-    cover_weights: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    cover_bias: float = 0.0
-    cover_threshold: float = 0.5
+    cover_weights: tuple[float, ...] = (7.564, 0.898, -0.97, 4.168, 1.087, 2.756, -0.469)
+    cover_bias: float = -2.717
+    cover_threshold: float = 0.97  # classes were balanced in the fit, so p runs high
     cover_spread: float = 0.1  # sentences this close to the best one count as on the topic too
+    overview_most: int = 6  # an overview shows this many entries (the best), then says how many more
     # Search answers (qa.answers.search) for a few words typed into a search box: not tuned yet.
     search_gap: float = 2.0  # entries this close to the best (fused score) are listed
     search_most: int = 5

@@ -31,6 +31,12 @@ def answer_list(query: Query, retriever: Retriever, settings: Settings = DEFAULT
     """The complete answer to a list or count question, or None when it is really a fact question."""
     chosen = select(query, retriever, settings)
     if chosen is None:
+        if query.frame:  # "Has anyone presented on X?" read as a list, with nothing about X
+            from qa.answers.coverage import judge
+            from qa.answers.spans import uncovered
+
+            said = uncovered(query, judge(query, retriever, settings), retriever=retriever)
+            return replace(said, kind=query.kind)
         return None
     entries, on_topic, matched = chosen
     if len(entries) == 1:
@@ -99,6 +105,23 @@ def _refine(query: Query, retriever: Retriever, settings: Settings, entries: lis
 
 
 def _topic_entries(query: Query, retriever: Retriever, settings: Settings) -> list[Entry]:
+    """ "Who presented on X?": the ranking's leading group. "Which talks touched on X?": also the entries the
+    coverage decision (qa.answers.coverage) judges about X and every entry that names it.
+
+    Plain topic lists keep the leading group: on them the coverage decision, fitted on overviews, was less
+    precise (a passing mention of cyber security in a payments talk; everyday words that reach the
+    officials' words only through the thesaurus, which its signals do not read)."""
+    leading = _leading_entries(query, retriever, settings)
+    if not query.mentions:
+        return leading
+    from qa.answers.coverage import judge
+
+    about = [j.entry for j in judge(query, retriever, settings).about]
+    named = _naming(retriever, query)
+    return about + [e for e in [*leading, *named] if e not in about]
+
+
+def _leading_entries(query: Query, retriever: Retriever, settings: Settings) -> list[Entry]:
     """The leading group of the ranking; for a question about mentions, also every entry whose title or
     summary names the topic outright. When nothing stands out in the ranking, the entries naming it."""
     named = _naming(retriever, query)

@@ -84,4 +84,13 @@ class Answer:
         return out
 
 
-KINDS = ("fact", "list", "count", "search", "abstain", "clarify")  # clarify: "Which one do you mean?"
+KINDS = (
+    "fact",
+    "list",
+    "count",
+    "search",
+    "abstain",
+    "clarify",
+    "overview",
+    "compare",
+)  # clarify: "Which one do you mean?"

@@ -112,6 +112,20 @@ def find_period(question: str) -> Period | None:
         return None
 
 
+def find_points(question: str) -> list[Period]:
+    """Every date the question names, each on its own ("the July 2021 and November 2021 presentations")."""
+    out = []
+    for m in _POINT.finditer(question):
+        if _part_of_name(question, m):
+            continue
+        try:
+            start, end = _span(m)
+        except ValueError:
+            continue
+        out.append(Period(start, end, m.group(0)))
+    return out
+
+
 def _find(question: str) -> Period | None:
     if r := _RANGE.search(question):
         year_b = int(r.group("by"))

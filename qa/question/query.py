@@ -19,6 +19,7 @@ from qa.catalogue.model import Catalogue
 from qa.question import intent as reading
 from qa.question import structure
 from qa.question.asked import asked_for, counted_tokens, expanded_acronyms, ordinal_words
+from qa.question.frames import frame_of
 from qa.question.glossary import expansions
 from qa.question.periods import Period, find_period
 from qa.question.places import economies_in
@@ -78,6 +79,7 @@ class Query:
     search: bool = False  # a few words typed into a search box ("de minimis"), not a question
     focus: tuple[str, ...] = ()  # content tokens of the thing a wh-phrase asks for ("What penalty ...")
     counted: tuple[str, ...] = ()  # what a count, amount or share is of ("banks" in "How many banks ...")
+    frame: str | None = None  # "overview", "compare" or "yesno": a question that spans the catalogue
     typed: str = ""  # the question as typed, when spelling corrections made ``text`` differ from it
     corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as read) for each corrected word
     order: str | None = None  # "latest" or "earliest": an end of the date order is asked for
@@ -138,6 +140,7 @@ class Query:
             "mentions": self.mentions,
             "presenter": self.presenter,
             "asked": self.asked,
+            "frame": self.frame,
             "unknown_names": list(self.unknown_names),
             "search": self.search,
             "corrections": [list(pair) for pair in self.corrections],
@@ -208,6 +211,7 @@ def _read(text: str, lexicon: Lexicon) -> Query:
         search=kind == "fact" and not order and not total and reading.looks_like_search(text),
         focus=tuple(content_tokens(reading.focus_phrase(text))),
         counted=counted_tokens(text, asked_for(text)),
+        frame=frame_of(text),
         order=order,
         meeting=structure.asks_meeting(text),
         period_when=bool(period) and structure.period_is_when(text, period.text if period else ""),
