@@ -196,7 +196,13 @@ class Assistant:
             return (missing_text(query, ranked[0], found.missing) if near else NOTHING), decision
         best = self.retriever.index_of[ranked[0].entry.id]
         entry_tokens = frozenset(t for sentence in self.retriever.sentence_tokens[best] for t in sentence)
-        support = grade(query, found, bool(found.values["lacks_type"]), self.settings, entry_tokens)
+        # "What did UNCITRAL say about X?" names its speaker; an answer from another institution's entry
+        # does not say what that speaker said.
+        best_by = ranked[0].entry.institution
+        speaker = (
+            query.presenter if query.presenter and query.institutions and best_by not in query.institutions else None
+        )
+        support = grade(query, found, bool(found.values["lacks_type"]), self.settings, entry_tokens, speaker)
         decision.update(support=support.level, support_rule=support.rule, gap=list(support.missing),
                         support_opening=support.opening)  # fmt: skip
         return None, decision

@@ -30,6 +30,7 @@ PARTIAL = [
     ("Why did WIPO discontinue the Inventor Assistance Program?", "discontinue"),
     ("What is the Trade4MSMEs platform?", "Trade4MSMEs"),  # a name the catalogue never uses
     ("What is the ITC's annual budget?", "budget"),  # no amount about the ITC
+    ("What did UNCITRAL say about crypto assets?", "UNCITRAL said anything about crypto assets"),  # ADGM did
 ]
 FULL = [
     "What is Australia's de minimis threshold?",

@@ -69,6 +69,7 @@ def grade(
     lacks_type: bool,
     settings: Settings = DEFAULT,
     entry_tokens: frozenset[str] = frozenset(),
+    speaker: str | None = None,
 ) -> Support:
     """Full, or partial with the missing aspects: unknown names, the asked-for type, an unstated event, rare words
     not in the entry (``entry_tokens``: every token of the best entry's title, institution and summary)."""
@@ -82,6 +83,11 @@ def grade(
         what = f"{ASKED_NOUN[query.asked]} asked for"
         return Support("partial", (f"{what}: {clause}",), f"The catalogue does not say {clause}.",
                        f"no passage gives {what} about the question's subject")  # fmt: skip
+    if speaker is not None:  # "What did UNCITRAL say about crypto assets?" answered from ADGM's entry
+        topic = indirect_topic(query.text)
+        claim = f"{speaker} said {topic}" if topic else f"what {speaker} said"
+        rule = f"the question names {speaker} as the speaker; the best entry is another institution's"
+        return Support("partial", (claim,), f"The catalogue does not say {claim}; another presentation does.", rule)
     if entry_tokens:
         changed = [t for t in query.subject if t in CHANGE_VERBS and t not in entry_tokens]
         verb = surface(query.text, changed[0]) if changed else None
@@ -104,6 +110,15 @@ def grade(
             )
             return Support("partial", tuple(words), f"The catalogue does not say anything about {listed} here.", rule)
     return Support("full", rule="the passages hold what the question asks for")
+
+
+_ABOUT = re.compile(r"\b(?:about|on|regarding|concerning)\s+(.+?)[?!.\s]*$", re.IGNORECASE)
+
+
+def indirect_topic(question: str) -> str:
+    """ "anything about crypto assets" from "What did UNCITRAL say about crypto assets?"; "" without one."""
+    m = _ABOUT.search(question)
+    return f"anything about {m.group(1)}" if m else ""
 
 
 def premise(question: str, verb: str) -> str:
