@@ -56,7 +56,10 @@ import fresh  # noqa: E402
 from fresh import Record, Row, Scored, TableRow  # noqa: E402
 
 SETS_DIR = ROOT / "bench" / "fresh2"
-SETS = ("overview", "compare", "yesno", "uncovered", "gaps", "answerable", "faroff", "structure", "conversations")
+SETS = ("overview", "compare", "yesno", "uncovered", "gaps", "answerable", "faroff", "structure", "structure_lists",
+        "conversations")
+# Sets of rewordings, split into halves by intent and scored alike.
+REWORDED = ("structure", "structure_lists")
 WHY = ("detail", "premise", "presenter", "period")
 NO_WORD = re.compile(r"^\W*(no|nothing|none)\b", re.IGNORECASE)
 SIGNALS = fresh.SIGNALS if hasattr(fresh, "SIGNALS") else (
@@ -91,7 +94,7 @@ def available() -> list[str]:
 
 def halves(name: str, rows: Sequence[Row]) -> list[tuple[str, Row]]:
     """Each row with its half; structure rows by their intent's position, every other set by id."""
-    if name != "structure":
+    if name not in REWORDED:
         return fresh.with_halves(rows)
     intents = sorted({r["intent"] for r in rows})
     half_of = {intent: "tune" if i % 2 == 0 else "untouched" for i, intent in enumerate(intents)}
@@ -101,7 +104,7 @@ def halves(name: str, rows: Sequence[Row]) -> list[tuple[str, Row]]:
 def pick(name: str, rows: list[tuple[str, Row]], quick: bool) -> list[tuple[str, Row]]:
     if not quick:
         return rows
-    if name == "structure":
+    if name in REWORDED:
         intents = sorted({r["intent"] for _, r in rows})[:: fresh.QUICK_STEP]
         return [(h, r) for h, r in rows if r["intent"] in intents]
     return rows[:: fresh.QUICK_STEP]
@@ -215,13 +218,15 @@ def score_conversation(row: Row, gold: dict[str, set[str]], seen: Seen2) -> tupl
 SCORERS: dict[str, Callable[[Row, dict[str, set[str]], Seen2], tuple[dict[str, Any], str | None]]] = {
     "overview": score_overview, "compare": score_compare, "yesno": score_yesno, "uncovered": score_uncovered,
     "gaps": score_gap, "answerable": score_answerable, "faroff": score_faroff, "structure": score_structure,
+    "structure_lists": score_structure,
     "conversations": score_conversation,
 }  # fmt: skip
 COLUMNS = {
     "overview": ("all cited", "recall", "on topic", "kind"), "compare": ("both sides", "kind"),
     "yesno": ("right", "yes right", "no right"), "uncovered": ("said uncovered",),
     "gaps": ("handled", *WHY, "partial", "refused"), "answerable": ("full", "hit@1", "fact", "refused", "partial"),
-    "faroff": ("refused",), "structure": ("exact",), "conversations": ("last turn right",),
+    "faroff": ("refused",), "structure": ("exact",), "structure_lists": ("exact",),
+    "conversations": ("last turn right",),
 }  # fmt: skip
 
 
@@ -306,7 +311,7 @@ def evaluate(assistant: Any, name: str, quick: bool, chat_options: Sequence[str]
         columns = (*columns, *sorted({r["operation"] for _, r in rows}))
     print(f"fresh2/{name}.jsonl: {len(rows)} rows")
     print(harness.table([row for s in scored for row in s.rows(columns)]))
-    if name == "structure":
+    if name in REWORDED:
         print(harness.table(intents_table(product.records, rows, seen)))
     print(f"({time.perf_counter() - started:.1f} s)\n")
     if show_misses:
