@@ -195,7 +195,7 @@ def test_text_output_has_markers_and_numbered_sources_without_escape_codes(built
     )
     assert result.returncode == 0, result.stderr
     flat = " ".join(result.stdout.split())
-    assert "4 presentations on cyber security" in flat
+    assert "4 presentations in Cyber-Readiness" in flat
     for title in (
         "Canadian SME Cybersecurity",
         "Strengthening MSME Cyber",

@@ -87,7 +87,7 @@ def test_piped_json_is_one_answer_object_per_line(env):
     assert second["citations"][0]["title"] == listed["citations"][1]["title"] == "Strengthening MSME Cyber Security"
     assert slides["answer"] == f"Strengthening MSME Cyber Security: {second['citations'][0]['link']} [1]"
     assert uncitral["question"] == "And what did UNCITRAL say?"
-    assert uncitral["read_as"].startswith("what did UNCITRAL say about Model Law on Electronic Transferable")
+    assert "UNCITRAL" in uncitral["read_as"] and "Model Law on Electronic Transferable" in uncitral["read_as"]
     assert [c["institution"] for c in uncitral["citations"]] == ["UNCITRAL"]
     assert "read_as" not in australia and "read_as" not in mletr
     assert australia["citations"][0]["institution"] == "Australia's Department of Home Affairs"

@@ -12,16 +12,9 @@ from datetime import date
 import pytest
 
 from qa.catalogue.model import Entry
-from qa.chat.operations import (
-    LIST_REF,
-    SAME_MEETING,
-    SAME_PRESENTER,
-    SERIES,
-    _clarify,
-    in_series,
-    listing_answer,
-    title_similarity,
-)
+from qa.chat.conversation import operation
+from qa.chat.operations import _clarify, in_series, listing_answer, read_line, title_similarity
+from tests.conftest import read
 from tests.test_chat import ask, chat, spawn
 from tests.test_chat import env as chat_env
 
@@ -48,17 +41,44 @@ def env(built_index, tmp_path, isolated_dirs):
 # The readings, no model ---------------------------------------------------------------------------
 
 
-def test_the_patterns_tell_the_operations_apart():
-    assert SAME_MEETING.search("Who else presented that day?")
-    assert SAME_MEETING.search("What else was presented at that meeting?")
-    assert not SAME_MEETING.search("Who else presented on cyber security?")
-    assert SAME_PRESENTER.search("What else did they present?") and SAME_PRESENTER.search("Did they come back later?")
-    assert not SAME_PRESENTER.search("Who gave it?")
-    for line in ("And the next update?", "the earlier one", "the follow-up presentation",
-                 "When did they come back the second time?", "what about the one before it?", "and the one after this?"):
-        assert SERIES.search(line), line
-    for line in ("Which of those was in 2022?", "the November one", "the one by Visa", "only the members"):
-        assert LIST_REF.search(line), line
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Who else presented that day?", "meeting"),
+        ("What else was presented at that meeting?", "meeting"),
+        ("Did they come back later?", "series"),
+        ("And the next update?", "series"),
+        ("the earlier one", "series"),
+        ("what about the one before it?", "series"),
+        ("Which of those was in 2022?", "narrow"),
+        ("only the 2022 ones", "narrow"),
+        ("just the UNCTAD ones", "narrow"),
+        ("the Kenyan one", "narrow"),
+        ("the second one", "pick"),
+        ("#3", "pick"),
+        ("Who gave it?", "attribute"),
+        ("got a link to the slides?", "attribute"),
+        ("and for Canada?", "replace"),
+        ("what about 2022?", "replace"),
+        ("In 2021?", "replace"),
+        ("Who else?", "others"),
+        ("more", "more"),
+        ("Who presented on blockchain alongside UNCTAD?", "new"),
+        ("What is Australia's de minimis threshold?", "new"),
+    ],
+)
+def test_the_reading_tells_the_operations_apart(lexicon, line, expected):
+    from qa.chat.conversation import State
+
+    state = State(None, tuple(UPDATES), True)
+    state = State(query=read(line, lexicon), cited=tuple(UPDATES), listed=True)
+    assert operation(read_line(lexicon, line), state) == expected
+
+
+def test_with_nothing_said_a_reference_has_nothing_to_refer_to(lexicon):
+    for line in ("Who gave it?", "the second one", "did they come back later?", "the slides?"):
+        assert operation(read_line(lexicon, line), None) == "nothing", line
+    assert operation(read_line(lexicon, "Who presented on blockchain in 2022?"), None) == "new"
 
 
 def test_a_series_is_the_same_presenter_and_title_before_other_talks_nearest_first():
@@ -74,10 +94,9 @@ def test_a_list_answer_cites_every_entry_in_date_order_and_an_ambiguous_referent
     listed = listing_answer("q", [UPDATES[3], UPDATES[0]], "other presentations by ITC")
     assert listed.count == 2 and [c.entry.id for c in listed.citations] == ["a", "d"]
     assert listing_answer("q", [], "later presentations by Visa").text == "The catalogue has no later presentations by Visa."
-    op = _clarify("Who gave it?", tuple(UPDATES[:2]), "attribute")
-    assert op is not None and op.answer.kind == "clarify"
+    op = _clarify("Who gave it?", tuple(UPDATES[:2]))
+    assert op.answer.kind == "clarify"
     assert op.answer.text.startswith("Which one do you mean: 1) Global Trade Helpdesk update (ITC, 24 September 2021) 2)")
-    assert _clarify("Who gave it?", (UPDATES[0],), "attribute") is None  # one entry: nothing to ask
 
 
 # Every operation through the real CLI ---------------------------------------------------------------
@@ -154,6 +173,6 @@ def test_same_meeting_and_history_in_a_real_terminal(env):
     ask(child, "Tell me about the GCA cybersecurity toolkit.", "Sources")
     ask(child, "What else was presented at that meeting?", "(read as: the other presentations given on 7 April 2022)",
         "Global Trade Helpdesk update")
-    ask(child, "/history", "read as (same_meeting)")
+    ask(child, "/history", "read as (meeting)")
     child.sendcontrol("d")
     child.close()

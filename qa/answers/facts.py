@@ -19,18 +19,18 @@ from qa.answers.model import Answer, Citation, Sentence
 from qa.question.places import economies_in
 from qa.question.query import Query
 from qa.question.text import content_tokens, tokens
+from qa.question.vocabulary import MONTHS, ORDINALS
 from qa.search.retrieval import Retriever, Scored
 from qa.settings import DEFAULT, Settings
 
-_WHEN = re.compile(
-    r"\b(?:19|20)\d{2}\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\b",
-    re.IGNORECASE,
-)
+_MONTH_NAMES = "|".join(name for name in MONTHS if len(name) > 3 or name == "may")  # the vocabulary's months
+_WHEN = re.compile(rf"\b(?:19|20)\d{{2}}\b|\b(?:{_MONTH_NAMES})\b", re.IGNORECASE)
 # A person's name: two capitalised words, then a comma, "of"/"from", an article, or a verb in the past tense
 # ("Clovis Freire, an economist", "Jane Doe of the OECD", "Jane Doe joined").
 _PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+(?:,| of\b| from\b| an?\b| the\b| [a-z]+ed\b)")
+_ORDINAL_NAMES = "|".join([*(w for w in ORDINALS if w.isalpha() and ORDINALS[w] <= 5), "final", "last"])
 _ORDINAL_START = re.compile(
-    r"^(?:the\s+)?(?P<o>first|second|third|fourth|fifth|final|last)(?:ly)?\b|^(?P<f>finally|lastly)\b", re.IGNORECASE
+    rf"^(?:the\s+)?(?P<o>{_ORDINAL_NAMES})(?:ly)?\b|^(?P<f>finally|lastly)\b", re.IGNORECASE
 )
 # "TLIP is a suite of digital solutions around three components." announces what follows.
 _ANNOUNCES = re.compile(r"\b(?:two|three|four|five|six|several|following)\b[^.]*[.:]$", re.IGNORECASE)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
+from datetime import date
 
 from qa.answers.abstain import should_abstain
 from qa.answers.facts import compose_fact
@@ -13,6 +13,7 @@ from qa.catalogue.model import Entry
 from qa.question.periods import Period
 from qa.question.query import Query
 from qa.question.text import tokens
+from qa.question.vocabulary import PERIOD_PREPOSITIONS
 from qa.search.retrieval import Retriever, Scored
 from qa.settings import DEFAULT, Settings
 
@@ -41,7 +42,22 @@ def answer_list(query: Query, retriever: Retriever, settings: Settings = DEFAULT
     entries, on_topic, matched = chosen
     if len(entries) == 1:
         return _single(query, retriever, settings, entries[0], on_topic)
-    return _compose(query, entries, on_topic=on_topic, matched=matched)
+    return _compose(query, entries, on_topic=on_topic, matched=matched, nearest=_nearest(query, retriever))
+
+
+def _nearest(query: Query, retriever: Retriever) -> str:
+    """ "; the nearest meetings were 8 February 2022 and 7 April 2022.": around a period with no presentation."""
+    p = query.period
+    if p is None or p.month is not None:
+        return ""
+    days = sorted({e.date for e in retriever.entries})
+    before = [d for d in days if p.start and d < p.start]
+    after = [d for d in days if p.end and d > p.end]
+    near = ([before[-1]] if before else []) + ([after[0]] if after else [])
+    if not near:
+        return ""
+    said = " and ".join(format_date(d) for d in near)
+    return f"; the nearest meeting{'s were' if len(near) > 1 else ' was'} {said}."
 
 
 def select(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> tuple[list[Entry], bool, bool] | None:
@@ -52,7 +68,9 @@ def select(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> 
     if query.structural:
         entries = query.filter.apply(retriever.entries)
         if len(entries) > 1 and _topic_of(query, retriever):
-            refined = _refine(query, retriever, settings, entries)
+            refined = _refine(
+                replace(query, topic_content=tuple(_topic_of(query, retriever))), retriever, settings, entries
+            )
             on_topic = len(refined) < len(entries)  # the topic picked some: say so in the heading
             entries = refined
     elif _topic_words(query):
@@ -81,7 +99,7 @@ _LIST_WORDS |= set(tokens("catalogue catalog total altogether overall hold conta
 
 
 def _topic_words(query: Query) -> list[str]:
-    return [t for t in query.content if t not in _LIST_WORDS]
+    return [t for t in query.topic_content if t not in _LIST_WORDS]
 
 
 def _topic_of(query: Query, retriever: Retriever) -> list[str]:
@@ -98,10 +116,13 @@ def _topic_of(query: Query, retriever: Retriever) -> list[str]:
 
 
 def _refine(query: Query, retriever: Retriever, settings: Settings, entries: list[Entry]) -> list[Entry]:
-    """The filtered entries that are about the question's topic (all of them if none stands out)."""
+    """The filtered entries about the question's topic or naming it (qa.answers.coverage); may be none."""
+    from qa.answers.coverage import judge
+
     positions = [retriever.index_of[e.id] for e in entries]
-    ranked = retriever.rank(query.on_topic(), positions, limit=settings.topic_window)
-    return _leading_group(ranked, settings) or entries
+    cov = judge(query.on_topic(), retriever, settings, positions)
+    kept = {j.entry.id for j in cov.about} | {j.entry.id for j in cov.mentions}
+    return [e for e in entries if e.id in kept]
 
 
 def _topic_entries(query: Query, retriever: Retriever, settings: Settings) -> list[Entry]:
@@ -187,7 +208,10 @@ def _without_period(intent: Query) -> str:
     topic = intent.topic
     if intent.period and intent.period.text and intent.period.text in topic:
         topic = topic.replace(intent.period.text, " ")
-        topic = re.sub(r"\s+(?:in|during|from|on|of|since|before|after|between)\s*$", "", " ".join(topic.split()))
+        words = topic.split()
+        while words and words[-1].lower() in PERIOD_PREPOSITIONS:
+            words.pop()
+        topic = " ".join(words)
     return topic.strip() or intent.topic
 
 
@@ -195,9 +219,11 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
-
-
 def period_words(p: Period) -> str:
+    if p.month is not None:
+        return f"in {date(2000, p.month, 1):%B}" + (
+            f" {period_words(replace(p, month=None))}" if p.start or p.end else ""
+        )
     lo, hi = p.start, p.end
     if lo and hi:
         if lo == hi:
@@ -228,6 +254,7 @@ def _compose(
     on_topic: bool = False,
     other: bool = False,
     question: str | None = None,
+    nearest: str = "",
 ) -> Answer:
     n = len(entries)
     noun = ("other " if other else "") + ("presentation" if n == 1 else "presentations")
@@ -236,6 +263,8 @@ def _compose(
     citations = tuple(Citation(i + 1, e) for i, e in enumerate(entries))
     if n == 0:
         text = f"The catalogue has no {'other ' if other else ''}presentations{scope}."
+        if nearest and intent.period and not (intent.institutions or intent.types or intent.categories or intent.topic):
+            text = text[:-1] + nearest
     else:
         lines = [f"The catalogue has {n} {noun}{scope}:"]
         lines += [f"[{c.n}] {format_date(c.entry.date)}: {c.entry.title} ({c.entry.institution})" for c in citations]

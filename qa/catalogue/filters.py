@@ -27,6 +27,7 @@ class Filter:
     types: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()  # category or sub-section names, or parts of them
     exclude: frozenset[str] = field(default_factory=frozenset)  # entry ids left out ("who else?")
+    months: tuple[int, ...] = ()  # months of any year ("in December")
 
     @classmethod
     def from_options(
@@ -48,6 +49,8 @@ class Filter:
         if entry.id in self.exclude:
             return False
         if self.start and entry.date < self.start or self.end and entry.date > self.end:
+            return False
+        if self.months and entry.date.month not in self.months:
             return False
         if self.institutions is not None and entry.institution not in self.institutions:
             return False

@@ -1,290 +1,548 @@
-"""Follow-ups read as operations on what the conversation cited, each a small function over the state.
-
-The state is the last answer's cited entries (``listed``: every entry a list cited) and the entry in
-focus (what "it" is). An operation answers from catalogue fields and sentences only:
-
-- **same meeting** ("Who else presented that day?"): the other entries of the referent's date;
-- **same presenter** ("What else did they present?", "Did they come back later?"): the referent's
-  institution's other entries (the later ones, for "later");
-- **series** ("And the next update?", "the earlier one", "the follow-up presentation"): the next or
-  previous entry by the same presenter with a near-identical title, else by the same presenter in date
-  order;
-- **filter / pick from the last list** ("Which of those was in 2022?", "the November one", "the one by
-  Visa", "only the members", "the Kenyan one", "the later one"): a :class:`~qa.catalogue.filters.Filter`
-  built from the follow-up's reading (period, institutions, institution types, economies, a month, a
-  topic) applied to the listed entries;
-- **attribute** ("got a link to the slides?", "is that presenter an IO?"): the referent's fields.
-
-Each returns an :class:`Op` (the answer, how the line was read, and the new focus) or None when the line
-is not that operation. A referent that cannot be decided (several listed, none picked) gets a question
-back: "Which one do you mean: 1) ... 2) ...".
+"""Follow-ups: a line read once (:func:`read_line`), and the operations it can be, each a small function over
+the conversation's state (:mod:`qa.chat.conversation` decides which). Every answer is catalogue text or
+catalogue fields; the words that signal a follow-up are those of :mod:`qa.question.vocabulary`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
+from qa.answers.abstain import abstain
+from qa.answers.lists import others
 from qa.answers.model import Answer, Citation
 from qa.catalogue.dates import format_date
 from qa.catalogue.filters import Filter
 from qa.catalogue.model import Entry
 from qa.chat import replies
-from qa.chat.followups import LINK, OTHER, WHO, Names
 from qa.engine import Assistant
-from qa.question.intent import find_types
-from qa.question.periods import find_period
+from qa.errors import UsageError
+from qa.question import reader
+from qa.question import vocabulary as v
+from qa.question.glossary import expansions
 from qa.question.places import economies_in
-from qa.question.query import read_query
-from qa.question.text import content_tokens
+from qa.question.query import Lexicon, Query
+from qa.question.reader import Reading
+from qa.question.text import content_tokens, tokens
 
 
 @dataclass(frozen=True)
 class State:
-    """What a follow-up can act on: the last list (or answer) and the entry in focus."""
+    """What a follow-up acts on: the last Query answered, what its answer cited, and the entry in focus."""
 
-    listed: tuple[Entry, ...]
-    focus: tuple[Entry, ...]
-    was_list: bool  # the last answer listed entries (a list or count answer)
+    query: Query | None
+    cited: tuple[Entry, ...]
+    listed: bool  # the answer listed entries (a list, a count, a question back)
+    focus: tuple[Entry, ...] = ()
+
+
+_SINGULAR = frozenset("it its that this he she him his her".split())
+SERIES_TITLE = 0.2  # share of title words (stemmed) two entries of one series have in common, at least
+_PICK_NOUNS = frozenset("one entry item result source citation presentation talk link slides".split())
+_NUMBER_WORDS = frozenset("number no item entry source citation".split())
 
 
 @dataclass(frozen=True)
-class Op:
-    name: str
-    answer: Answer
-    read_as: str
-    focus: tuple[Entry, ...] = ()
-    listing: bool = False  # the answer lists entries: it becomes the last list
+class Line:
+    """A line of the conversation as read: the reading, and the follow-up cues it holds."""
+
+    text: str
+    reading: Reading
+    own: tuple[str, ...]  # content words of its own (a topic), without the follow-up cues
+    complete: bool  # reads as a complete question on its own
+    reference: str | None = None  # "it", "they", "that talk", ...
+    plural: bool = False  # "they", "them", "those": every entry referred to
+    ordinal: int | None = None  # "the second one" -> 2; "the last one" -> -1
+    attribute: str | None = None  # "link" or "who"
+    more: bool = False
+    series: str | None = None  # "next" or "previous"
+    later: bool = False  # "did they come back later?": every later presentation
+    same_meeting: bool = False
+    other: bool = False  # "who else?"
+    narrow: bool = False  # "only ...", "just ...", "which of those ..."
+    lead: bool = False  # "and ...", "what about ...", "same for ..."
+    descriptor: bool = False  # "the Kenyan one", "the 2022 ones"
+    presenter_ref: bool = False  # "they", "that organisation": the presenter referred to
+    order: str | None = None  # "the later one" / "the earlier one"
 
 
-_REF = r"(?:that|this|the same|those|these)"
-SAME_MEETING = re.compile(
-    rf"\b{_REF}\s+(?:same\s+)?(?:day|date|meeting|session|sitting)\b|\bsame\s+(?:day|date|meeting|session)\b"
-    r"|\bon\s+the\s+same\s+date\b|\balongside\b",
-    re.I,
-)
-SAME_PRESENTER = re.compile(
-    r"\b(?:what|which|anything|any)\s+(?:else|other)\b|\bother\s+(?:presentations?|talks?|topics?|subjects?)\b"
-    r"|\b(?:come|came|coming)\s+back\b|\breturn(?:ed)?\b|\b(?:present|presented|speak|spoke)\s+again\b"
-    r"|\banything\s+(?:else|later)\b",
-    re.I,
-)
-PRESENTER_REF = re.compile(
-    r"\b(?:they|them|their|he|she|his|her)\b|\b(?:that|this|the same)\s+(?:organi[sz]ation|institution|presenter|"
-    r"speaker|body|agency|mission|member|government)\b",
-    re.I,
-)
-SERIES = re.compile(
-    r"\b(?:next|previous|earlier|prior|preceding|follow-?up|following up|subsequent|updated?\s+later|"
-    r"(?:second|third)\s+time|later\s+(?:one|update|presentation|talk)|(?:before|after)\s+(?:that|it|this|them))\b",
-    re.I,
-)
-BACKWARD = re.compile(r"\b(?:previous|earlier|prior|preceding|before|following up on|followed up)\b", re.I)
-LIST_REF = re.compile(
-    r"\b(?:of|among|from)\s+(?:those|these|them|the list)\b|\bwhich\s+(?:one|ones|of)\b|\bthe\s+(?:\w+[\s-]+){0,3}"
-    r"ones?\b|^\s*(?:(?:and|but|so|ok(?:ay)?)\s+)?(?:only|just)\b|\bwhich\s+(?:were|was)\s+(?:by|from|in)\b",
-    re.I,
-)
-BY_DATE = re.compile(
-    r"\b(?P<late>later|latest|more recent|most recent|newer|newest)\b|\b(?P<early>earlier|earliest|older|oldest)\b",
-    re.I,
-)
-TYPE_ASK = re.compile(r"\b(?:an?\s+)?(?:IO|international organi[sz]ation|secretariat)\b.*\bor\b|\bwhat\s+(?:kind|"
-                      r"type)\s+of\s+(?:organi[sz]ation|institution|presenter|body)\b", re.I)
-MONTHS = {m: i + 1 for i, m in enumerate("january february march april may june july august september october "
-                                           "november december".split())}
-MONTH = re.compile(rf"\b({'|'.join(MONTHS)})\b", re.I)
-SERIES_TITLE = 0.2  # share of title words (stemmed) two entries of one series have in common, at least
-_FILLER = {"got", "get", "have", "has", "there", "anything", "something", "speaker", "io", "member", "kind",
-           "type", "exactly", "actually", "sort", "presenter", "organisation", "organization", "with", "whole"}
+def _cue_words() -> frozenset[str]:
+    words = " ".join(
+        [
+            v.REFERENCES,
+            v.MORE_WORDS,
+            v.SERIES_NEXT.replace("|", " "),
+            v.SERIES_PREVIOUS.replace("|", " "),
+            v.OTHER_WORDS,
+            v.NARROW_WORDS,
+            v.FOLLOW_LEADS,
+            *v.ATTRIBUTES.values(),
+            *v.ORDINALS,
+            "got get one ones anything something please tell",
+        ]
+    )
+    return v.stems(words)
 
 
-def operate(asst: Assistant, text: str, state: State, names: Names) -> Op | None:
-    """The first operation the line reads as, or None (then the older rules read it)."""
-    ops: tuple[Callable[[Assistant, str, State, Names], Op | None], ...] = (
-        same_meeting, series, same_presenter, filter_list, attribute)
-    for op in ops:
-        found = op(asst, text, state, names)
-        if found is not None:
-            return found
+def read_line(lexicon: Lexicon, text: str) -> Line:
+    """Read a line with the question reader, then find its follow-up cues (vocabulary's tables)."""
+    r = reader.read(text, lexicon.aliases, lexicon.categories, follow_up=True)
+    ts = r.toks
+    lows = [t.low for t in ts]
+    joined = " " + " ".join(lows) + " "
+    cues = _cue_words()
+    own = tuple(t for t in content_tokens(r.topic) if t not in cues and not t.isdigit())
+    # The lead: "and", "what about", "same for" ...
+    k = 0
+    while k < len(lows):
+        two = " ".join(lows[k : k + 2])
+        if two in ("what about", "how about", "same for", "and for", "and in", "and by"):
+            k += 2 if two not in ("and for", "and in", "and by") else 1
+        elif lows[k] in ("and", "also", "so", "then", "ok", "okay", "now", "but"):
+            k += 1
+        else:
+            break
+    lead = k > 0
+    rest = lows[k:]
+    framed = bool(rest) and rest[0] in set(v.WH_WORDS.split()) | set(v.AUXILIARIES.split()) | set(
+        v.LIST_OPENERS.split()
+    )
+    references = set(v.REFERENCES.split())
+    reference = None
+    for i, w in enumerate(lows):
+        if w not in references:
+            continue
+        if w in ("that", "this") and not (
+            i == len(lows) - 1
+            or i + 1 < len(lows)
+            and ts[i + 1].stem
+            in v.stems(v.PRESENTATION_NOUNS)
+            | v.stems(v.MEETING_NOUNS)
+            | {"presenter", "speaker", "organis", "organ", "institut"}
+        ):
+            continue
+        if w in ("its", "their") and r.institutions:
+            continue  # "What does ITC say about its helpdesk?": its = ITC's
+        if w == "same" and not (i > 0 and lows[i - 1] == "the"):
+            continue
+        reference = w
+        break
+    ordinal = _ordinal(lows)
+    attribute = None
+    for name, table in v.ATTRIBUTES.items():
+        if set(lows) & set(table.split()):
+            attribute = name if name == "link" else "who"
+            break
+    more_words = set(v.MORE_WORDS.split()) | set(v.STOP_WORDS.split()) | {"tell", "please", "say"}
+    more = bool(set(lows) & set(v.MORE_WORDS.split())) and set(lows) <= more_words and not reference
+    more = more or bool(lows) and set(lows) <= {"and", "so", "then"}  # "and?"
+    series = None
+    later = any(p in joined for p in (" later ", " come back ", " came back ", " return", " again ", " afterwards "))
+    prepositions = {"after", "before"} if r.period else set()  # "before 2022" is a period
+    if any(f" {p} " in joined for p in v.alternatives(v.SERIES_NEXT) if p not in prepositions):
+        series = "next"
+    if any(f" {p} " in joined for p in v.alternatives(v.SERIES_PREVIOUS) if p not in prepositions):
+        series = "previous"
+    same_meeting = any(f" {p} " in joined for p in v.alternatives(v.SAME_MEETING))
+    other = bool(set(lows) & set(v.OTHER_WORDS.split()))
+    bare_which = rest[:1] == ["which"] and len(rest) > 1 and rest[1] in v.AUXILIARIES.split()  # "which were by X"
+    narrow = bare_which or bool(rest) and rest[0] in ("only", "just")
+    narrow = narrow or any(f" {p} " in joined for p in v.alternatives(v.NARROW_PHRASES))
+    descriptor = bool({"one", "ones"} & set(lows)) and (r.names_slot or bool(own))
+    order = None
+    if descriptor and {"later", "latest", "newer", "newest", "recent"} & set(lows):
+        order = "latest"
+    elif descriptor and {"earlier", "earliest", "older", "oldest"} & set(lows):
+        order = "earliest"
+    # Complete on its own: a topic of its own, or slots with a presentation noun or verb ("Who presented in
+    # 2022?"); "Which were by the GEA?" names no presentations and reads as a follow-up.
+    asks_presentations = any(w in v.forms(v.LIST_NOUNS) | v.forms(v.PRESENT_VERBS) for w in lows)
+    complete = (bool(own) or (r.names_slot and not lead and asks_presentations)) and framed and not reference
+    complete = complete and ordinal is None
+    complete = complete and not other and not descriptor and not narrow
+    presenter_nouns = {"organisation", "organization", "institution", "presenter", "speaker", "body", "agency",
+                       "mission", "member", "government"}  # fmt: skip
+    presenter_ref = reference in set(v.PERSONAL_REFERENCES.split()) or any(
+        lows[i] in ("that", "this", "same") and lows[i + 1] in presenter_nouns for i in range(len(lows) - 1)
+    )
+    return Line(text, r, own, complete, reference, reference in set(v.PERSONAL_REFERENCES.split()) | {"those", "these"},
+                ordinal, attribute, more, series, later, same_meeting, other, narrow, lead, descriptor,
+                presenter_ref=presenter_ref, order=order)  # fmt: skip
+
+
+def _ordinal(lows: list[str]) -> int | None:
+    """ "the second one", "the 3rd", "number 3", "#3", "3", "the last one": which entry of the last list."""
+    if len(lows) == 1 and lows[0].isdigit() and len(lows[0]) <= 2:
+        return int(lows[0])
+    for i, w in enumerate(lows):
+        after = lows[i + 1] if i + 1 < len(lows) else None
+        if w in v.ORDINALS and (after is None or after in _PICK_NOUNS):
+            return v.ORDINALS[w]
+        if w in ("last", "final") and after in _PICK_NOUNS and i > 0 and lows[i - 1] == "the":
+            return -1
+        if w in _NUMBER_WORDS and after is not None and after.isdigit() and len(after) <= 3:
+            return int(after)
     return None
 
 
-# The operations -----------------------------------------------------------------------------------
+# What an operation returns -----------------------------------------------------------------------------
 
 
-def same_meeting(asst: Assistant, text: str, state: State, names: Names) -> Op | None:
-    """ "Who else presented that day?": the other entries given on the referent's date."""
-    if not SAME_MEETING.search(text) or find_period(text):
-        return None
-    dates = {e.date for e in (state.focus or state.listed)}
-    if len(dates) != 1:
-        return _clarify(text, state.listed, "same_meeting")
-    day = dates.pop()
-    named = _named_institutions(asst, text)
-    skip = {e.id for e in (state.focus or state.listed)} | {e.id for e in state.listed if e.institution in named}
+@dataclass(frozen=True)
+class Done:
+    answer: Answer
+    read_as: str
+    query: Query | None = None  # the Query answered, when there is one: what the next follow-up updates
+    focus: tuple[Entry, ...] = ()
+    keep_state: bool = False  # an answer about the state's entries: the state stays, with a new focus
+
+
+Operation = Callable[[Assistant, str, Line, "State | None", Any], Done]  # the last: the Conversation
+
+
+def _referents(state: State | None) -> tuple[Entry, ...]:
+    if state is None:
+        return ()
+    return state.focus or state.cited
+
+
+def _single(state: State | None) -> Entry | None:
+    refs = _referents(state)
+    return refs[0] if len(refs) == 1 else None
+
+
+def nothing(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    said = ("The last answer cited nothing, so there is nothing to refer to; ask a question."
+            if state is not None else "There is nothing to refer to yet: ask a question first.")  # fmt: skip
+    return Done(replace(abstain(text), text=said), "nothing to refer to", keep_state=True)
+
+
+def new(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    answer = asst.answer(text, top_k=conv.top_k)
+    query = answer.trace.query if answer.trace is not None else None
+    return Done(answer, "", query)
+
+
+def more(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    cited = list(state.cited) if state else []
+    answer = replies.more(asst, text, cited, state.focus if state else (), conv.shown)
+    return Done(answer, "further sentences of the entries cited", keep_state=True)
+
+
+def pick(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    listed = state.cited if state else ()
+    if not listed:
+        raise UsageError("the last answer cited nothing to pick from; ask another question")
+    n = line.ordinal if line.ordinal != -1 else len(listed)
+    assert n is not None
+    if not 1 <= n <= len(listed):
+        if len(listed) == 1:
+            raise UsageError("the last answer has only 1 source; pick number 1")
+        raise UsageError(f"the last answer has {len(listed)} sources; pick a number from 1 to {len(listed)}")
+    entry = listed[n - 1]
+    return Done(about_entry(asst, text, line, entry), f"picked {entry.title!r}", focus=(entry,), keep_state=True)
+
+
+def attribute(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    refs = _referents(state)
+    singular = line.reference in _SINGULAR
+    if len(refs) > 1 and state is not None and not state.listed:
+        refs = refs[:1]  # a fact answer: "it" is its first source
+    if len(refs) > 1 and singular:
+        return _clarify(text, refs)  # "who gave it?" after a list: which one?
+    act = line.attribute or "who"
+    what = "the link" if act == "link" else "presenter and date"
+    said = refs[0].title if len(refs) == 1 else f"the {len(refs)} entries cited"
+    return Done(
+        replies.template(text, refs, act), f"{what} of {said!r}", focus=refs if len(refs) == 1 else (), keep_state=True
+    )
+
+
+def meeting(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    refs = _referents(state)
+    days = {e.date for e in refs}
+    if len(days) != 1:
+        return _clarify(text, refs)
+    day = days.pop()
+    named = set(line.reading.institutions)
+    skip = {e.id for e in refs} | {e.id for e in (state.cited if state else ()) if e.institution in named}
     rest = [e for e in asst.retriever.entries if e.date == day and e.id not in skip]
     when = format_date(day)
-    return Op("same_meeting", listing_answer(text, rest, f"other presentations on {when}"),
-              f"the other presentations given on {when}", listing=True)
+    return Done(
+        listing_answer(text, rest, f"other presentations on {when}"), f"the other presentations given on {when}"
+    )
 
 
-def same_presenter(asst: Assistant, text: str, state: State, names: Names) -> Op | None:
-    """ "What else did they present?", "Did they come back later?": the presenter's other entries."""
-    if not SAME_PRESENTER.search(text) or re.match(r"\s*who\b", text, re.I) or find_period(text):
-        return None
-    named = _named_institutions(asst, text)
-    if not named and not PRESENTER_REF.search(text):
-        return None
-    ref = _single(state) if not named else None
-    if not named and ref is None:
-        return _clarify(text, state.listed, "same_presenter")
-    institutions = set(named) if named else {ref.institution} if ref else set()
-    seen = {e.id for e in (state.focus or state.listed)}
-    rest = [e for e in asst.retriever.entries if e.institution in institutions and e.id not in seen]
-    who = " and ".join(sorted(institutions))
-    if re.search(r"\b(?:later|come back|came back|return)", text, re.I) and ref is not None:
-        rest = [e for e in rest if e.date > ref.date]
-        return Op("same_presenter", listing_answer(text, rest, f"later presentations by {who}"),
-                  f"the later presentations by {who}", _one(rest), listing=len(rest) != 1)
-    return Op("same_presenter", listing_answer(text, rest, f"other presentations by {who}"),
-              f"the other presentations by {who}", _one(rest), listing=len(rest) != 1)
-
-
-def series(asst: Assistant, text: str, state: State, names: Names) -> Op | None:
-    """ "And the next update?", "the earlier one": next or previous in the referent's series."""
-    if not SERIES.search(text) or find_period(text):
-        return None
-    if state.was_list and len(state.listed) > 1 and not state.focus:
-        return None  # "the earlier one" after a list picks from the list
+def series(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    if state is not None and state.listed and len(state.cited) > 1 and not state.focus and line.descriptor:
+        return narrow(asst, text, replace(line, order="latest" if line.series == "next" else "earliest"), state, conv)
+    named = line.reading.institutions
     ref = _single(state)
-    if ref is None:
-        return _clarify(text, state.listed, "series")
-    backward = bool(BACKWARD.search(text))
-    nth = 2 if re.search(r"\bsecond time\b", text, re.I) else 3 if re.search(r"\bthird time\b", text, re.I) else 1
-    found = in_series(asst.retriever.entries, ref, backward)
+    if ref is None and not named:
+        return _clarify(text, _referents(state))
+    entries = asst.retriever.entries
+    if named and ref is None:
+        rest = [e for e in entries if e.institution in named]
+        return Done(
+            listing_answer(text, rest, f"presentations by {' and '.join(named)}"), "the presenter's presentations"
+        )
+    assert ref is not None
+    backward = line.series == "previous"
+    found = [e for e in in_series(entries, ref, backward) if title_similarity(e.title, ref.title) >= SERIES_TITLE]
+    if not found and not backward:
+        found = same_subject_later(asst, ref)
+    if not found:
+        found = in_series(entries, ref, backward)
     word = "previous" if backward else "next"
-    if len(found) < nth:
-        return Op("series", listing_answer(text, [], f"{word} presentations by {ref.institution}"),
-                  f"the {word} presentation by {ref.institution} after {ref.title!r}", listing=True)
-    entry = found[nth - 1]
-    read = f"the {word} presentation by {ref.institution} {'before' if backward else 'after'} {ref.title!r}"
-    return Op("series", about_entry(asst, text, entry, names), read, (entry,))
+    if not found:
+        answer = listing_answer(text, [], f"{word} presentations by {ref.institution} or on its subject")
+        answer = replace(answer, abstained=True, count=None, kind="abstain")
+        return Done(answer, f"the {word} presentation after {ref.title!r}", keep_state=True)
+    entry = found[0]
+    read = f"the {word} presentation {'before' if backward else 'after'} {ref.title!r}"
+    return Done(about_entry(asst, text, line, entry), read, focus=(entry,))
 
 
-def filter_list(asst: Assistant, text: str, state: State, names: Names) -> Op | None:
-    """ "Which of those was in 2022?", "the one by Visa", "only the members", "the Kenyan one"."""
-    if not state.was_list or len(state.listed) < 2 or not LIST_REF.search(text):
-        return None
-    kept, said = list_filter(asst, text, state.listed)
-    if kept is None:
-        return None
-    if len(kept) > 1 and (m := BY_DATE.search(text)):
-        kept = [max(kept, key=lambda e: e.date) if m.group("late") else min(kept, key=lambda e: e.date)]
-        said.append("the later one" if m.group("late") else "the earlier one")
-    kept = _by_topic(asst, text, kept, said, names)
+def presenter(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    """ "What else has UNCTAD presented?", "What other presentations has that organisation given?": the
+    presenter's other entries (only the later ones for "later")."""
+    named = tuple(line.reading.institutions)
+    refs = _referents(state)
+    if not named:
+        institutions = {e.institution for e in refs}
+        if len(institutions) != 1:
+            return _clarify(text, refs)
+        named = tuple(institutions)
+    seen = {e.id for e in refs}
+    rest = [e for e in asst.retriever.entries if e.institution in named and e.id not in seen]
+    if line.later and refs:
+        rest = [e for e in rest if e.date > max(e.date for e in refs)]
+    who = " and ".join(named)
+    word = "later" if line.later else "other"
+    return Done(listing_answer(text, rest, f"{word} presentations by {who}"), f"the {word} presentations by {who}")
+
+
+def others_(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    """ "Who else?": the last question's answer without what it cited."""
+    if state is None or state.query is None:
+        return nothing(asst, text, line, state, conv)
+    exclude = {e.id for e in state.cited}
+    query = state.query
+    if line.own or line.reading.names_slot:  # "who else talked about innovation?": the line's own question
+        query = asst.read(text)
+    if state.listed or query.kind in ("list", "count"):
+        listed = asst.answer(query, top_k=conv.top_k)
+        rest = [c.entry for c in listed.citations if c.entry.id not in exclude]
+        return Done(
+            others(query, rest, question=text), "the last question, leaving out the entries already given", query
+        )
+    positions = [i for i, e in enumerate(asst.retriever.entries) if e.id not in exclude]
+    answer = asst.answer_fact(query, top_k=conv.top_k, candidates=positions)
+    n = len(exclude)
+    return Done(answer, f"the last question, leaving out the {n if n > 1 else 'one'} already given", query)
+
+
+def narrow(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    """ "only 2022 ones", "just the UNCTAD ones", "the Kenyan one", "the later one": the last list, filtered."""
+    listed = state.cited if state else ()
+    r = line.reading
+    said: list[str] = []
+    kept = list(listed)
+    if r.period:
+        p = r.period
+        kept = Filter(p.start, p.end, months=(p.month,) if p.month else ()).apply(kept)
+        said.append(_period_words(p))
+    institutions = tuple(i for i in r.institutions if any(e.institution == i for e in listed))
+    if institutions:
+        kept = [e for e in kept if e.institution in institutions]
+        said.append("by " + " and ".join(institutions))
+    if r.types:
+        kept = [e for e in kept if e.institution_type in r.types]
+        said.append("by type " + " or ".join(r.types))
+    if r.categories:
+        kept = Filter(categories=tuple(r.categories)).apply(kept)
+        said.append("in " + " and ".join(r.categories))
+    places = set(r.economies)
+    if places and not institutions:
+        named = [e for e in kept if places & economies_in(f"{e.institution} {e.title}")]
+        kept = named or [e for e in kept if places & economies_in(e.summary)]
+        said.append("from " + " and ".join(sorted(places)))
+    if len(kept) > 1 and line.order:
+        kept = [max(kept, key=lambda e: e.date) if line.order == "latest" else min(kept, key=lambda e: e.date)]
+        said.append("the later one" if line.order == "latest" else "the earlier one")
+    if len(kept) > 1 and line.own:
+        kept = _by_topic(asst, line, kept, said)
     read = "those of the last list " + (", ".join(said) or "asked for")
+    if not kept and not line.narrow and state is not None and state.query is not None:
+        return replace_slots(asst, text, line, state, conv)  # "what about the 13 October one?": not of those
+    if not kept:
+        answer = replace(listing_answer(text, [], "presentations of those " + ", ".join(said)), abstained=True,
+                         count=None, kind="abstain")  # fmt: skip
+        return Done(answer, read, keep_state=True)
     if len(kept) == 1:
-        return Op("filter_list", about_entry(asst, text, kept[0], names), read, (kept[0],))
-    return Op("filter_list", listing_answer(text, kept, "of those " + ", ".join(said)), read, listing=True)
+        return Done(about_entry(asst, text, line, kept[0]), read, focus=(kept[0],), keep_state=True)
+    return Done(listing_answer(text, kept, "of those " + ", ".join(said)), read, state.query if state else None)
 
 
-def attribute(asst: Assistant, text: str, state: State, names: Names) -> Op | None:
-    """ "got a link to the slides?", "is that presenter an IO, a member or something else?"."""
-    if not (LINK.search(text) or WHO.search(text) or TYPE_ASK.search(text)) or find_period(text):
-        return None
-    if OTHER.search(text) and not TYPE_ASK.search(text):  # "Who else presented on that?": the rest
-        return None
-    if names.spans(text) or set(content_tokens(names.subject(text))) - _FILLER:
-        return None
-    ref = _single(state)
-    if ref is None:
-        if len(state.listed) > 1 and re.search(r"\b(?:it|that|this|she|he|the speaker|the presenter)\b", text, re.I):
-            return _clarify(text, state.listed, "attribute")
-        return None
-    act = "link" if LINK.search(text) else "who"
-    what = "the link" if act == "link" else "presenter and date"
-    return Op("attribute", replies.template(text, (ref,), act), f"{what} of {ref.title!r}", (ref,))
+def replace_slots(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    """ "and for Canada?", "what about 2022?", "and what about payments?": the last Query, slots replaced."""
+    assert state is not None and state.query is not None
+    query = updated(asst, state.query, line)
+    named = line.reading.institutions
+    if named and query.route in ("fact", "search") and state.query.topic_content:
+        # "And what did WIPO say?": from the named party's entries, one of them about the subject
+        positions = [i for i, e in enumerate(asst.retriever.entries) if e.institution in named]
+        ranked = asst.retrieve(query, top_k=conv.top_k, candidates=positions)
+        subject = state.query.topic or " ".join(state.query.topic_content)
+        if not ranked or not _about(asst, state.query.topic_content, ranked[0]):
+            who = " or ".join(named)
+            said = f"Nothing in the catalogue answers that: no presentation by {who} is about {subject}."
+            return Done(replace(abstain(text), text=said), query.describe(), query)
+        return Done(asst.compose(query, ranked), query.describe(), query)
+    answer = asst.answer(query, top_k=conv.top_k)
+    return Done(answer, query.describe(), query)
 
 
-# Helpers -------------------------------------------------------------------------------------------
+def _about(asst: Assistant, words: tuple[str, ...], best: Any) -> bool:
+    """Whether a restricted follow-up's entry is about the carried subject (its words, or its meaning)."""
+    from qa.answers.facts import coverage
+
+    if best.dense >= asst.settings.subject_dense:
+        return True
+    return coverage(list(words), best, asst.retriever) >= asst.settings.subject_coverage
+
+
+def describe(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    """ "What was it about?", "what were they about?": the opening sentences of the entries referred to."""
+    refs = _referents(state)
+    if not refs:
+        return nothing(asst, text, line, state, conv)
+    return Done(replies.pick(asst, text, refs), "the opening of the entries referred to", keep_state=True)
+
+
+def refer(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    """ "What did they say about costs?", "Has it been adopted anywhere?": the line's own words and the last
+    topic, answered from the entries referred to (only from them after a list)."""
+    refs = _referents(state)
+    if not refs or state is None:
+        return nothing(asst, text, line, state, conv)
+    query = asst.read(text)
+    prev = state.query
+    if prev is not None and prev.topic_content:
+        words = tuple(dict.fromkeys((*query.content, *prev.topic_content)))
+        search = f"{prev.topic} {line.reading.topic}".strip()
+        query = replace(query, content=words, expansions=tuple(expansions(list(words))), frame=None, route="fact",
+                        kind="fact").with_vector(asst.retriever.query_vector(search))  # fmt: skip
+    index = asst.retriever.index_of
+    ranked = asst.retrieve(query, top_k=conv.top_k, candidates=[index[e.id] for e in refs if e.id in index])
+    from qa.answers.facts import coverage
+
+    if ranked and (len(refs) == 1 or coverage(list(line.own), ranked[0], asst.retriever) > 0):
+        answer = replace(asst.compose(query, ranked), question=text)  # the entries pointed at hold the words
+    else:
+        answer = replies.referring(asst, query, refs, state.listed, conv.top_k)
+    n = len(refs)
+    return Done(answer, f"{text} (about the {n} entr{'y' if n == 1 else 'ies'} referred to)", query)
+
+
+OPERATIONS: dict[str, Operation] = {
+    "nothing": nothing, "new": new, "more": more, "pick": pick, "attribute": attribute, "meeting": meeting,
+    "series": series, "presenter": presenter, "others": others_, "narrow": narrow, "replace": replace_slots,
+    "describe": describe, "refer": refer,
+}  # fmt: skip
+
+
+# Slot updates ---------------------------------------------------------------------------------------------
+
+
+def updated(asst: Assistant, prev: Query, line: Line) -> Query:
+    """The previous Query with the slots the line fills put in place of its own; its search words follow."""
+    r = line.reading
+    changes: dict[str, Any] = {"text": line.text, "corrections": (), "typed": ""}
+    drop: set[str] = set()
+    add: list[str] = []
+    names: list[str] = []
+    if r.period:
+        changes.update(period=r.period, period_when=True, period_tokens=tuple(tokens(r.period.text)))
+        drop |= set(prev.period_tokens)
+    if r.institutions or r.economies:
+        changes.update(institutions=tuple(r.institutions), economies=tuple(r.economies), presenter=None)
+        for inst in prev.institutions:
+            drop |= set(tokens(inst + " " + " ".join(asst.retriever.aliases.get(inst, ()))))
+        for economy in prev.economies:
+            drop |= set(tokens(economy))
+        names = list(r.economies) or list(r.institutions)
+        add += [t for n in names for t in content_tokens(n)]
+    if r.types:
+        changes["types"] = tuple(r.types)
+    if r.categories:
+        changes["categories"] = tuple(r.categories)
+    topic = prev.topic
+    if line.own:
+        topic = r.topic
+        topic_content = content_tokens(topic)
+        changes.update(topic=topic, topic_tokens=tuple(tokens(topic)), topic_content=tuple(topic_content),
+                       topic_expansions=tuple(expansions(topic_content)), mentions=r.mentions)  # fmt: skip
+        drop |= set(prev.topic_content)
+        add += topic_content
+    content = [t for t in prev.content if t not in drop] + [t for t in add if t not in prev.content]
+    subject = [t for t in prev.subject if t not in drop] + [t for t in add if t not in prev.subject]
+    changes.update(content=tuple(dict.fromkeys(content)), expansions=tuple(expansions(content)),
+                   subject=tuple(dict.fromkeys(subject)), subject_expansions=tuple(expansions(subject)))  # fmt: skip
+    new = replace(prev, **changes)
+    search = " ".join([topic or " ".join(content), *names]).strip() or line.text
+    return new.with_vector(asst.retriever.query_vector(search))
+
+
+# Helpers -------------------------------------------------------------------------------------------------
+
+
+def about_entry(asst: Assistant, text: str, line: Line, entry: Entry) -> Answer:
+    """One entry: its fields for who/when/link, its sentences on the line's own words, else its opening."""
+    if line.attribute and not line.own:
+        return replies.template(text, (entry,), line.attribute)
+    if line.own and (i := asst.retriever.index_of.get(entry.id)) is not None:
+        query = asst.read(line.reading.topic or text)
+        ranked = asst.retrieve(query, top_k=1, candidates=[i])
+        if ranked:
+            return replace(asst.compose(query, ranked), question=text)
+    return replies.pick(asst, text, (entry,))
+
+
+def _by_topic(asst: Assistant, line: Line, kept: list[Entry], said: list[str]) -> list[Entry]:
+    """ "which one was about finance": among several kept, the one best about the line's own words."""
+    index = asst.retriever.index_of
+    ranked = asst.retrieve(
+        asst.read(line.reading.topic), top_k=1, candidates=[index[e.id] for e in kept if e.id in index]
+    )
+    said.append(f"about {line.reading.topic}")
+    return [ranked[0].entry] if ranked else kept
 
 
 def in_series(entries: list[Entry] | tuple[Entry, ...], ref: Entry, backward: bool) -> list[Entry]:
     """The same presenter's entries after (before) ``ref``, nearest first; near-identical titles first."""
     side = [e for e in entries if e.institution == ref.institution and e.id != ref.id
-            and (e.date < ref.date if backward else e.date > ref.date)]
+            and (e.date < ref.date if backward else e.date > ref.date)]  # fmt: skip
     side.sort(key=lambda e: abs((e.date - ref.date).days))
     similar = [e for e in side if title_similarity(e.title, ref.title) >= SERIES_TITLE]
     return similar + [e for e in side if e not in similar] if similar else side
 
 
+def same_subject_later(asst: Assistant, ref: Entry) -> list[Entry]:
+    """A later presentation by another institution on the same subject (the coverage decision on the title)."""
+    from qa.answers.coverage import judge
+
+    later = [i for i, e in enumerate(asst.retriever.entries) if e.date > ref.date]
+    if not later:
+        return []
+    cov = judge(asst.read(ref.title), asst.retriever, asst.settings, later)
+    return sorted(cov.about_entries(), key=lambda e: e.date)[:1]
+
+
 def title_similarity(a: str, b: str) -> float:
     ta, tb = set(content_tokens(a)), set(content_tokens(b))
     return len(ta & tb) / len(ta | tb) if ta | tb else 0.0
-
-
-def list_filter(asst: Assistant, text: str, listed: tuple[Entry, ...]) -> tuple[list[Entry] | None, list[str]]:
-    """The listed entries the line's filters keep, and the filters in words; None if it names none."""
-    query = read_query(text, asst.lexicon)  # only its filters are needed: no encoding
-    period = query.period
-    institutions = tuple(i for i in query.institutions if any(e.institution == i for e in listed))
-    types = tuple(find_types(text))
-    said = []
-    if period:
-        said.append(f"in {period.text}")
-    if institutions:
-        said.append("by " + " and ".join(institutions))
-    if types:
-        said.append("by type " + " or ".join(types))
-    kept = Filter(period.start if period else None, period.end if period else None,
-                  institutions or None, types).apply(listed)
-    month = MONTH.search(text) if not period else None
-    if month:
-        kept = [e for e in kept if e.date.month == MONTHS[month.group(1).lower()]]
-        said.append(f"in {month.group(1)}")
-    places = economies_in(text)
-    if places and not institutions:
-        named = [e for e in kept if places & economies_in(f"{e.institution} {e.title}")]
-        kept = named or [e for e in kept if places & economies_in(e.summary)]  # else a case study it tells
-        said.append("from " + " and ".join(sorted(places)))
-    if not said:
-        return (list(listed) if BY_DATE.search(text) else None), said
-    return kept, said
-
-
-def _by_topic(asst: Assistant, text: str, kept: list[Entry], said: list[str], names: Names) -> list[Entry]:
-    """ "which one was about finance": among several kept, the one best about the words after about/on."""
-    m = re.search(r"\b(?:about|on|concerning|regarding)\s+(?P<t>[^?.,;]+)", text, re.I)
-    if len(kept) < 2 or not m:
-        return kept
-    topic = names.subject(m.group("t"))
-    if not topic:
-        return kept
-    index = asst.retriever.index_of
-    ranked = asst.retrieve(asst.read(topic), top_k=1, candidates=[index[e.id] for e in kept if e.id in index])
-    said.append(f"about {topic}")
-    return [ranked[0].entry] if ranked else kept
-
-
-def about_entry(asst: Assistant, text: str, entry: Entry, names: Names) -> Answer:
-    """An answer about one entry: its fields for who/when/link, its sentences on the asked subject, else its opening."""
-    if LINK.search(text) and not names.subject(text):
-        return replies.template(text, (entry,), "link")
-    if WHO.search(text) and not set(content_tokens(names.subject(text))) - _FILLER:
-        return replies.template(text, (entry,), "who")
-    subject = names.subject(re.sub(rf"{SERIES.pattern}|{LIST_REF.pattern}", " ", text, flags=re.I))
-    if subject and (i := asst.retriever.index_of.get(entry.id)) is not None:
-        query = asst.read(f"{subject}")
-        ranked = asst.retrieve(query, top_k=1, candidates=[i])
-        if ranked:
-            return replace_question(asst.compose(query, ranked), text)
-    return replies.pick(asst, text, (entry,))
-
-
-def replace_question(answer: Answer, text: str) -> Answer:
-    return replace(answer, question=text)
 
 
 def listing_answer(question: str, entries: list[Entry], what: str) -> Answer:
@@ -294,33 +552,23 @@ def listing_answer(question: str, entries: list[Entry], what: str) -> Answer:
     if not entries:
         return Answer(question, f"The catalogue has no {what}.", count=0, kind="list")
     lines = [f"The catalogue has {len(entries)} {what}:"]
-    lines += [f"[{c.n}] {format_date(c.entry.date)}: {c.entry.title} ({c.entry.institution})"
-              for c in citations]
+    lines += [f"[{c.n}] {format_date(c.entry.date)}: {c.entry.title} ({c.entry.institution})" for c in citations]
     return Answer(question, "\n".join(lines), count=len(entries), citations=citations, kind="list")
 
 
-def _clarify(text: str, listed: tuple[Entry, ...], name: str) -> Op | None:
+def _clarify(text: str, listed: tuple[Entry, ...]) -> Done:
     """Several entries could be meant: ask which, listing them (a pick answers next)."""
-    if len(listed) < 2:
-        return None
-    options = " ".join(f"{n}) {e.title} ({e.institution}, {format_date(e.date)})"
-                       for n, e in enumerate(listed[:9], 1))
+    if not listed:
+        return Done(
+            replace(abstain(text), text="There is nothing to refer to: ask a question first."), "nothing to refer to"
+        )
+    options = " ".join(f"{n}) {e.title} ({e.institution}, {format_date(e.date)})" for n, e in enumerate(listed[:9], 1))
     answer = Answer(text, f"Which one do you mean: {options}? Say \"the second one\" or name it.",
-                    citations=tuple(Citation(n, e) for n, e in enumerate(listed, 1)), kind="clarify")
-    return Op(name, answer, "unresolved: which presentation is meant", listing=True)
+                    citations=tuple(Citation(n, e) for n, e in enumerate(listed, 1)), kind="clarify")  # fmt: skip
+    return Done(answer, "unresolved: which presentation is meant", keep_state=True)
 
 
-def _single(state: State) -> Entry | None:
-    if state.focus:
-        return state.focus[0] if len(state.focus) == 1 else None
-    return state.listed[0] if len(state.listed) == 1 else None
+def _period_words(p: Any) -> str:
+    from qa.answers.lists import period_words
 
-
-def _one(entries: list[Entry]) -> tuple[Entry, ...]:
-    return (entries[0],) if len(entries) == 1 else ()
-
-
-def _named_institutions(asst: Assistant, text: str) -> tuple[str, ...]:
-    from qa.question.intent import find_institutions
-
-    return tuple(find_institutions(text, asst.lexicon.aliases))
+    return period_words(p)

@@ -9,56 +9,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qa.answers.abstain import NOTHING, abstain
-from qa.answers.facts import coverage
-from qa.answers.lists import answer_list, describe, others
+from qa.answers.abstain import abstain
 from qa.answers.model import Answer, Citation, Sentence
 from qa.catalogue.dates import format_date
 from qa.catalogue.model import Entry
-from qa.chat.followups import OTHER
 from qa.engine import Assistant, clean_question
 from qa.errors import UsageError
 from qa.question.query import Query
-from qa.question.text import content_tokens
-from qa.search.retrieval import Retriever, Scored
-from qa.settings import Settings
 
 # Retrieval limited to some entries ----------------------------------------------------------------
-
-
-def restricted(asst: Assistant, query: Query, scope: Query, subject: str, top_k: int) -> Answer:
-    """A follow-up naming a new institution or period: from its entries only, one of them about ``subject``."""
-    retriever = asst.retriever
-    within = scope.filter
-    positions = [i for i, e in enumerate(retriever.entries) if within.passes(e)]
-    ranked = asst.retrieve(query, top_k=top_k, candidates=positions)
-    if asst.refuses(query, ranked):
-        return abstain(query.text)
-    if not _about(subject, ranked[0], retriever, asst.settings):  # the named presenter never spoke about it
-        text = f"{NOTHING[:-1]}: no presentation {describe(scope)} is about {subject}."
-        return replace(abstain(query.text), text=text)
-    return asst.compose(query, ranked)
-
-
-def excluding(
-    asst: Assistant, query: Query, exclude: tuple[Entry, ...], top_k: int, after_list: bool = False
-) -> Answer:
-    """ "Who else presented on that?": from every entry but ``exclude``.
-
-    After a list, when the question without its "else" is a list question too ("Who presented on cyber
-    security?"), the answer is that list without the entries already listed, and may be empty ("no other
-    presentations"): the nearest remaining text would be about something else.
-    """
-    retriever = asst.retriever
-    ids = {e.id for e in exclude}
-    if after_list:
-        plain = asst.read(" ".join(OTHER.sub(" ", query.text).split()))
-        listed = answer_list(plain, retriever, asst.settings) if plain.kind in ("list", "count") else None
-        if listed is not None and listed.count is not None:
-            rest = [c.entry for c in listed.citations if c.entry.id not in ids]
-            return others(plain, rest, question=query.text)
-    positions = [i for i, e in enumerate(retriever.entries) if e.id not in ids]
-    return asst.answer_fact(query, top_k=top_k, candidates=positions)
 
 
 def referring(asst: Assistant, query: Query, targets: tuple[Entry, ...], picked: bool, top_k: int) -> Answer:
@@ -71,13 +30,6 @@ def referring(asst: Assistant, query: Query, targets: tuple[Entry, ...], picked:
         if not asst.refuses(query, ranked):
             return asst.compose(query, ranked)
     return abstain(query.text)
-
-
-def _about(subject: str, best: Scored, retriever: Retriever, settings: Settings) -> bool:
-    """Whether a restricted follow-up's entry is about the carried subject."""
-    if not subject or best.dense >= settings.subject_dense:
-        return True
-    return coverage(content_tokens(subject), best, retriever) >= settings.subject_coverage
 
 
 # The entries' own sentences and fields --------------------------------------------------------------

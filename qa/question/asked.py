@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from qa.question import vocabulary as v
+from qa.question.slots import toks
 from qa.question.text import content_tokens, tokens
 
 # The nouns that name a measure: "what flat duty rate", "what is the ITC's annual budget".
@@ -19,8 +21,10 @@ _ASKS_NUMBER = re.compile(
     rf"|\bwhat (?:are|is|were|was) the (?:[\w'’-]+ ){{0,3}}{_MEASURES}\b",
     re.IGNORECASE,
 )
+# "since when", "until when", "by when": the vocabulary's prepositions that bound a period.
+_BOUNDS = "|".join(w for w, r in v.PERIOD_PREPOSITIONS.items() if r in ("since", "until"))
 _ASKS_DATE = re.compile(
-    r"\s*(?:since |until |by )?when\b|\s*(?:in )?(?:what|which) (?:year|month|date)\b", re.IGNORECASE
+    rf"\s*(?:(?:{_BOUNDS}) )?when\b|\s*(?:in )?(?:what|which) (?:year|month|date)\b", re.IGNORECASE
 )
 _ASKS_PLACES = re.compile(
     r"\b(?:which|what) (?:countries|economies|members|places|nations|governments)\b", re.IGNORECASE
@@ -34,8 +38,6 @@ _ASKS_SHARE = re.compile(
 _ASKS_MONEY = re.compile(r"\b(?:fees?|costs?|price|prices|charges?|spend|spent|budget)\b", re.IGNORECASE)
 _ASKS_EXPANSION = re.compile(r"\bstands? for\b|\bacronym\b|\babbreviat", re.IGNORECASE)
 _ACRONYM = re.compile(r"\b([A-Z][A-Z0-9&/]{1,})\b")
-ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "final", "last")
-_ORDINAL_WORD = re.compile(rf"\b(?:{'|'.join(ORDINAL_WORDS)})\b", re.IGNORECASE)
 
 
 def asked_for(question: str) -> str | None:
@@ -62,8 +64,6 @@ def counted_tokens(question: str, asked: str | None) -> tuple[str, ...]:
     the measure's own words; for a count of common words ("How many SMEs"), those words."""
     if asked not in ("quantity", "money", "share"):
         return ()
-    from qa.question.intent import focus_phrase
-
     phrase = focus_phrase(question)
     counted = [t for t in content_tokens(phrase) if t not in MEASURE_WORDS]
     if not counted and asked == "quantity":
@@ -78,4 +78,33 @@ def expanded_acronyms(question: str) -> tuple[str, ...]:
 
 def ordinal_words(question: str) -> frozenset[str]:
     """Ordinal words the question uses ("What was the first option?" -> {"first"})."""
-    return frozenset(m.group(0).lower() for m in _ORDINAL_WORD.finditer(question))
+    ordinals = {w for w in v.ORDINALS if w.isalpha()} | {"final", "last"}
+    return frozenset(t.low for t in toks(question) if t.low in ordinals)
+
+
+_LEADS = frozenset("and so then but".split())
+_SKIPPED = frozenset("is are was were does do did the a an exactly".split())
+_KIND_OF = frozenset("kind type sort".split())
+
+
+def focus_phrase(text: str) -> str:
+    """The words right after the wh-word: what is asked for ("penalty" in "What penalty does ...")."""
+    ts = toks(text)
+    i = 0
+    while i < len(ts) and ts[i].low in _LEADS:
+        i += 1
+    if i >= len(ts) or ts[i].low not in ("what", "which", "how"):
+        return ""
+    if ts[i].low == "how":
+        if i + 1 >= len(ts) or ts[i + 1].low not in ("many", "much", "long"):
+            return ""
+        i += 1
+    i += 1
+    while i < len(ts) and (
+        ts[i].low in _SKIPPED or ts[i].low in _KIND_OF and i + 1 < len(ts) and ts[i + 1].low == "of"
+    ):
+        i += 2 if ts[i].low in _KIND_OF else 1
+    head = ts[i : i + 2]
+    if len(head) == 2 and head[1].low in v.AUXILIARIES.split():
+        head = head[:1]
+    return text[head[0].start : head[-1].end] if head else ""

@@ -77,11 +77,17 @@ def _trie(names: Iterable[str]) -> str:
     return regex(root)
 
 
+# Prefixes that make an economy's adjective part of another word: "Inter-American", "Pan-African".
+_PREFIXES = ("inter-", "pan-", "trans-", "intra-", "sub-", "latin-", "anti-", "pro-", "non-")
+
+
 def economies_in(text: str) -> set[str]:
     """The economies a text names. Short all-caps codes (US, UK, EU) only count in capitals."""
     found = set()
     for m in _pattern().finditer(text):
         word = m.group(1)
+        if text[max(0, m.start() - 6) : m.start()].lower().endswith(_PREFIXES):
+            continue
         if len(word) <= 3 and word != word.upper():
             continue  # "us" is a pronoun, not the United States
         found.add(economies()[word.casefold()])

@@ -16,15 +16,15 @@ from typing import Any
 from qa.catalogue.filters import Filter
 from qa.catalogue.institutions import institution_aliases
 from qa.catalogue.model import Catalogue
-from qa.question import intent as reading
-from qa.question import structure
-from qa.question.asked import asked_for, counted_tokens, expanded_acronyms, ordinal_words
-from qa.question.frames import frame_of
+from qa.question import reader
+from qa.question.asked import asked_for, counted_tokens, expanded_acronyms, focus_phrase, ordinal_words
 from qa.question.glossary import expansions
-from qa.question.periods import Period, find_period
+from qa.question.intent import presenter_phrase
 from qa.question.places import economies_in
+from qa.question.slots import Period, find_phrase, toks
 from qa.question.spelling import Speller
 from qa.question.text import content_tokens, tokens
+from qa.question.vocabulary import FORUM, phrases
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ class Query:
     """One question, read. Immutable; a follow-up or a correction is a new Query."""
 
     text: str  # the question as cleaned (printable, one line)
-    kind: str = "fact"  # "fact", "list" or "count"
+    kind: str = "fact"  # "fact", "list" or "count": the shape of the answer
+    route: str = "fact"  # the kind decided by the reader's table (qa.question.reader.KINDS)
     content: tuple[str, ...] = ()  # content tokens (stemmed, no stopwords or question-form words)
     expansions: tuple[str, ...] = ()  # thesaurus words for the content, searched at a lower weight
     period: Period | None = None
@@ -102,6 +103,7 @@ class Query:
             institutions=self.institutions or None,
             types=self.types,
             categories=self.categories,
+            months=(self.period.month,) if self.period and self.period.month else (),
         )
 
     def on_topic(self) -> Query:
@@ -169,62 +171,57 @@ def read_query(text: str, lexicon: Lexicon) -> Query:
 
 
 def _read(text: str, lexicon: Lexicon) -> Query:
-    categories = reading.find_categories(text, lexicon.categories)
-    rest = text
-    for name in categories:
-        rest = re.sub(re.escape(name), " ", rest, flags=re.IGNORECASE)
-    period = find_period(rest)
-    institutions = reading.find_institutions(rest, lexicon.aliases)
-    kind = reading.question_kind(text)
-    if kind == "fact" and structure.list_form(text):
-        kind = "list"
-    order, total = structure.find_order(text), structure.find_total(text)
-    types = reading.find_types(rest) if kind != "fact" or order or total else []
-    topic = reading.topic_of(rest)
-    content = content_tokens(text)
-    subject = content_tokens(reading.FORUM.sub(" ", text))
-    # The topic's search words leave out the period it names: "cyber security in 2022" is searched as cyber security.
-    topic_content = content_tokens(topic.replace(period.text, " ") if period and period.text else topic)
+    r = reader.read(text, lexicon.aliases, lexicon.categories)
+    said = r.text
+    period = r.period
+    content = content_tokens(said)
+    subject = content_tokens(_without_forum(said))
+    topic_content = content_tokens(r.topic)
+    listing = r.kind == "list" or (r.listing and r.kind in ("order", "total"))
+    kind = "count" if r.kind == "count" else "list" if listing else "fact"
+    asked = asked_for(said)
     return Query(
         text=text,
         kind=kind,
+        route=r.kind,
         content=tuple(content),
         expansions=tuple(expansions(content)),
         period=period,
-        institutions=tuple(institutions),
-        economies=tuple(sorted(economies_in(text))),
-        types=tuple(types),
-        categories=tuple(categories),
-        topic=topic,
-        mentions=bool(topic and reading.MENTION.search(rest)),
-        presenter=reading.presenter_phrase(_without_filters(text, period, categories)),
-        asked=asked_for(text),
+        institutions=tuple(r.institutions),
+        economies=tuple(r.economies),
+        types=tuple(r.types),
+        categories=tuple(r.categories),
+        topic=r.topic,
+        mentions=bool(r.topic) and r.mentions,
+        presenter=presenter_phrase(said, r),
+        asked=asked,
         subject=tuple(subject),
         subject_expansions=tuple(expansions(subject)),
-        topic_tokens=tuple(tokens(topic)),
+        topic_tokens=tuple(tokens(r.topic)),
         topic_content=tuple(topic_content),
         topic_expansions=tuple(expansions(topic_content)),
         period_tokens=tuple(tokens(period.text)) if period else (),
-        acronyms=expanded_acronyms(text),
-        ordinals=ordinal_words(text),
-        unknown_names=tuple(_unknown_names(text.replace(period.text, " ") if period else text, lexicon.vocabulary)),
-        search=kind == "fact" and not order and not total and reading.looks_like_search(text),
-        focus=tuple(content_tokens(reading.focus_phrase(text))),
-        counted=counted_tokens(text, asked_for(text)),
-        frame=frame_of(text),
-        order=order,
-        meeting=structure.asks_meeting(text),
-        period_when=bool(period) and structure.period_is_when(text, period.text if period else ""),
-        total=total,
+        acronyms=expanded_acronyms(said),
+        ordinals=ordinal_words(said),
+        unknown_names=tuple(_unknown_names(said.replace(period.text, " ") if period else said, lexicon.vocabulary)),
+        search=r.kind == "search",
+        focus=tuple(content_tokens(focus_phrase(said))),
+        counted=counted_tokens(said, asked),
+        frame=r.frame,
+        order=r.order,
+        meeting=r.meeting,
+        period_when=bool(period) and r.period_when,
+        total=r.total,
     )
 
 
-def _without_filters(text: str, period: Period | None, categories: list[str]) -> str:
-    """The question without the words that named its period and categories (where a presenter is sought)."""
-    rest = text.replace(period.text, " ") if period else text
-    for name in categories:
-        rest = re.sub(re.escape(name), " ", rest, flags=re.IGNORECASE)
-    return rest
+def _without_forum(text: str) -> str:
+    """The question without the forum's name ("the WTO Informal Working Group"): what it is about."""
+    ts = toks(text)
+    cut = [(ts[i].start, ts[j - 1].end) for i, j, _ in find_phrase(ts, phrases(FORUM), set())]
+    for s, e in reversed(cut):
+        text = text[:s] + " " + text[e:]
+    return text
 
 
 def _unknown_names(text: str, vocabulary: frozenset[str]) -> list[str]:

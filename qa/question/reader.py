@@ -1,0 +1,304 @@
+"""One reader for questions and follow-ups: slots anywhere, the frame, the kind from one table, the topic.
+
+:func:`read` finds the slots (:mod:`qa.question.slots`) wherever they stand, then the frame (how the question
+asks: a list request, a count, a wh-question, a fragment), then decides the kind once in :data:`KINDS`.
+The topic is what remains once the slots, the frame's words and the vocabulary's function words are out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from qa.question import slots as sl
+from qa.question import vocabulary as v
+from qa.question.slots import Period, Tok
+from qa.question.text import content_tokens
+
+
+@dataclass
+class Reading:
+    """A line read: its slots, its frame, its kind, its topic."""
+
+    text: str  # as read (an all-capitals line is read in lower case)
+    toks: list[Tok]
+    period: Period | None = None
+    period_when: bool = False
+    period_span: tuple[int, int] | None = None
+    institutions: list[str] = field(default_factory=list)
+    economies: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    category_words: bool = False  # a category was named in everyday words ("financing for small firms")
+    order: str | None = None
+    meeting: bool = False
+    total: str | None = None
+    count: bool = False  # asks how many presentations
+    how_many: bool = False  # asks how many of anything
+    listing: bool = False  # asks for presentations (a list request, "who presented", a fragment)
+    frame: str | None = None  # "compare", "yesno", "overview"
+    search: bool = False  # a few words typed into a search box
+    mentions: bool = False  # asks for passing mentions too
+    wh: str | None = None  # the question word it opens with ("who", "what", ...) if any
+    topic: str = ""  # the words left over, as written
+    topic_spans: list[tuple[int, int]] = field(default_factory=list)
+    kind: str = "fact"  # decided by KINDS
+    taken: set[int] = field(default_factory=set)
+
+    @property
+    def names_slot(self) -> bool:
+        return bool(self.period or self.institutions or self.types or self.categories or self.economies)
+
+
+def shouting(text: str) -> bool:
+    """The line is written in capitals ("WHO SPOKE ON BLOCKCHAIN IN 2022"): read it in lower case."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and all(c.isupper() for c in letters)
+
+
+def _frame_words() -> frozenset[str]:
+    return (
+        v.stems(v.WH_WORDS)
+        | v.stems(v.AUXILIARIES)
+        | v.stems(v.LIST_OPENERS)
+        | v.stems(v.PRESENT_VERBS)
+        | v.stems(v.MENTION_VERBS)
+        | v.stems(v.PRESENTATION_NOUNS)
+        | v.stems(v.PRESENTER_NOUNS)
+        | v.stems(v.MEETING_NOUNS)
+        | v.stems(v.FRAME_WORDS)
+        | v.stems(v.OVERVIEW_WORDS)
+        | v.stems(v.TYPE_CUES)
+        | v.stems("hear heard say said know tell told happen happened")
+    )
+
+
+def read(
+    text: str,
+    aliases: Mapping[str, set[str]],
+    categories: Sequence[str],
+    today: date | None = None,
+    follow_up: bool = False,
+) -> Reading:
+    """Read one line: slots, frame, kind and topic. A follow-up's types are always read ("which of those
+    came from an IO?"); a first question's only when it asks for presentations."""
+    said = text.lower() if shouting(text) else text
+    ts = sl.toks(said)
+    r = Reading(said, ts)
+    taken: set[int] = set()
+    forum = {k for i, j, _ in sl.find_phrase(ts, v.phrases(v.FORUM), set()) for k in range(i, j)}
+    taken |= forum
+    if found := sl.find_period(ts, said, taken, today):
+        r.period, lo, hi, r.period_when = found
+        r.period_span = (lo, hi)
+        taken |= set(range(lo, hi))
+    r.how_many, about_presentations, counted = sl.find_count(ts)
+    r.count = r.how_many and about_presentations
+    r.frame = frame_of(ts, said)
+    r.wh = ts[0].low if ts and ts[0].low in v.WH_WORDS.split() else None
+    r.total = sl.find_total(ts, said, r.how_many)
+    r.order, order_at = sl.find_order(ts, taken)
+    taken |= order_at
+    r.meeting, meeting_at = sl.find_meeting(ts, taken)
+    r.listing = list_form(ts, taken)
+    r.mentions = any(t.stem in v.stems(v.MENTION_VERBS) for t in ts)
+    structural = r.count or r.listing or bool(r.order) or bool(r.total) or r.meeting
+    r.institutions, inst_at = sl.find_institutions(ts, said, aliases, taken | forum, family=structural or follow_up)
+    r.economies = sorted(sl.economies_in(said))
+    taken |= inst_at
+    phrases_of = sl.category_phrases(tuple(categories))
+    r.categories, cat_at = sl.find_categories(
+        ts, phrases_of, taken, everyday=structural and r.frame is None and not r.mentions
+    )
+    own = sl.find_categories(ts, phrases_of, taken, everyday=False)[0]
+    r.category_words = bool(set(r.categories) - set(own))
+    taken |= cat_at
+    if structural or follow_up:
+        r.types, type_at = sl.find_types(ts, taken)
+        taken |= type_at
+    r.search = search_form(ts, said)
+    r.taken = taken | counted | meeting_at
+    r.topic, r.topic_spans = topic_of(said, ts, r.taken)
+    single = [c for c in r.categories if len(sl.toks(c)) == 1 and not _said_as_category(ts, c)]
+    if content_tokens(r.topic) and (r.category_words or single):  # a category named in passing is the topic's
+        r.categories = [c for c in own if c not in single]
+        kept = {c: phrases_of[c] for c in r.categories}
+        r.taken = (r.taken - cat_at) | sl.find_categories(ts, kept, r.taken - cat_at, everyday=False)[1]
+        r.category_words = False
+        r.topic, r.topic_spans = topic_of(said, ts, r.taken)
+    r.kind = kind_of(r)
+    return r
+
+
+def _said_as_category(ts: Sequence[Tok], name: str) -> bool:
+    """ "in the Digital category", "under Digital": a one-word category said as a category."""
+    for i, t in enumerate(ts):
+        if t.low == name.lower():
+            before = [x.low for x in ts[max(0, i - 2) : i]]
+            after = ts[i + 1].low if i + 1 < len(ts) else ""
+            return after in ("category", "section", "theme") or before[-1:] == ["under"] or before == ["in", "the"]
+    return False
+
+
+# The frame --------------------------------------------------------------------------------------------
+
+
+def frame_of(ts: Sequence[Tok], text: str) -> str | None:
+    """ "compare", "yesno", "overview" or None (the words are vocabulary.COMPARE_WORDS, ...)."""
+    stems = [t.stem for t in ts]
+    if v.forms(v.COMPARE_WORDS).intersection(t.low for t in ts):  # forms: "different" is no comparison
+        return "compare"
+    lows = [t.low for t in ts]
+    asks_for_them = lows[1:3] == ["there", "any"]  # "were there any talks ...": a list, not a yes/no
+    if (
+        stems
+        and stems[0] in v.stems(v.YESNO_OPENERS)
+        and v.stems(v.YESNO_CUES).intersection(stems[1:])
+        and not asks_for_them
+    ):
+        return "yesno"
+    if v.stems(v.OVERVIEW_WORDS).intersection(stems) or sl.find_phrase(ts, v.phrases(v.OVERVIEW_PHRASES), set()):
+        return "overview"
+    if lows[:2] == ["how", "did"] and "feature" in lows:
+        return "overview"
+    return None
+
+
+_LEADS = frozenset("please and so ok okay now then".split())
+_TYPE_WORDS = frozenset(
+    w for table in v.TYPES.values() for p in v.alternatives(table) for w in p.split() if " " not in p
+)
+# After "what did X present": a period, a place or an audience ("to the group"), not a subject ("about X").
+_WHEN_OR_WHERE = frozenset("to at in on before since during between after from until by".split())
+
+
+def list_form(ts: Sequence[Tok], taken: set[int]) -> bool:
+    """The line asks for presentations: "list ...", "which talks ...", "who presented ...", "were there any
+    ...", "what was presented ...", "anything from December?", or a fragment naming presentations."""
+    if not ts:
+        return False
+    lows, stems = [t.low for t in ts], [t.stem for t in ts]
+    verbs = v.forms(v.PRESENT_VERBS)  # written forms: "presenters" is no verb, though it stems to "present"
+    stems_ = stems
+    stems = [t.low if t.low in verbs else "" if t.stem in verbs else t.stem for t in ts]  # verbs by their forms
+    # The first word that is no lead ("and", "please") and no slot ("In 2022, who talked ...").
+    at = next((i for i, w in enumerate(lows) if i not in taken and w not in _LEADS), 0)
+    first = lows[at]
+    if first in v.LIST_OPENERS.split() and not (first == "give" and "examples" in lows):
+        return True
+    auxiliaries = set(v.AUXILIARIES.split())
+    if first in ("which", "what"):
+        for k in range(at + 1, min(at + 5, len(ts))):
+            if lows[k] in auxiliaries:
+                break
+            if stems_[k] in v.stems(v.PRESENTATION_NOUNS) and lows[k] in v.forms(v.PRESENTATION_NOUNS):
+                return True  # "which talks ..."
+            if lows[k] in v.forms(v.PRESENTER_NOUNS) | _TYPE_WORDS:
+                return any(t.low in verbs for t in ts)  # "which IOs presented ...", not "which bodies helped write"
+    k = at + 1
+    while k < min(len(ts), at + 6) and lows[k] not in verbs and lows[k] not in auxiliaries - {"has", "have", "had"}:
+        k += 1  # "who has presented", "who from the private sector presented"
+    if first == "who" and k < len(ts) and lows[k] in verbs:
+        return True  # "who presented ...", "who has spoken ..."; not "who was surveyed for the report"
+    if first in ("were", "was", "are", "is") and lows[at + 1 : at + 2] == ["there"]:
+        return any(s in v.stems(v.LIST_NOUNS) for s in stems_) or bool(taken)
+    if first in ("any", "anything", "everything", "all", "every") and bool(
+        taken or any(s in v.stems(v.LIST_NOUNS) for s in stems_)
+    ):
+        return True
+    if first in ("what", "which") and any(s in verbs for s in stems[at + 1 : at + 4]) and lows[at + 1] in (
+        "was", "were", "has", "have", "had", "is", "are", "got", "get"
+    ):  # fmt: skip
+        return True
+    if first == "what" and lows[at + 1 : at + 2] in (["did"], ["has"], ["have"]):
+        # "What did the ICC present?", "... present on digital trade documents?", "... present since 2022?";
+        # not "What did the CBSA present about X?", which asks what was said.
+        for k in range(at + 2, len(ts)):
+            if lows[k] in verbs:
+                after = lows[k + 1] if k + 1 < len(ts) else None
+                if after is None or after in _WHEN_OR_WHERE:
+                    return True
+    if first == "when" and lows[at + 1 : at + 2] in (["did"], ["was"], ["were"], ["has"], ["have"], ["had"]) and any(
+        s in verbs for s in stems[at + 2 :]
+    ):
+        return True  # "When did the ITC present?": its presentations, with dates
+    opener = v.stems(v.WH_WORDS) | v.stems(v.AUXILIARIES) | {"tell", "explain", "describe", "summarise", "summarize"}
+    # A fragment: "blockchain talks 2022", "UNCTAD presentations"; no question word, no auxiliary anywhere.
+    return not any(s in opener for s in stems_) and any(s in v.stems(v.LIST_NOUNS) for s in stems_)
+
+
+def search_form(ts: Sequence[Tok], text: str) -> bool:
+    """A few words typed into a search box ("de minimis", "GST Australia"), not a sentence or a question."""
+    words = {(t.start, t.end) for t in ts}
+    if not 0 < len(words) <= 4 or text.rstrip().endswith("?"):
+        return False
+    opener = (
+        v.stems(v.WH_WORDS)
+        | v.stems(v.AUXILIARIES)
+        | v.stems(v.LIST_OPENERS)
+        | v.stems("tell describe explain summarise summarize please")
+    )
+    return ts[0].stem not in opener
+
+
+# The kind, decided once ----------------------------------------------------------------------------------
+
+# (kind, when): the first row that holds decides. Overview, comparison and yes/no are recognised here and
+# answered across the catalogue (qa.answers.spans); order and totals from the catalogue's dates and fields.
+KINDS: tuple[tuple[str, Callable[[Reading], bool]], ...] = (
+    ("compare", lambda r: r.frame == "compare"),
+    ("yesno", lambda r: r.frame == "yesno"),
+    ("total", lambda r: bool(r.total)),
+    ("order", lambda r: bool(r.order)),
+    ("overview", lambda r: r.frame == "overview"),
+    ("count", lambda r: r.count),
+    (
+        "list",
+        lambda r: r.listing or (r.meeting and bool(r.period)) or (bool(r.period) and not r.topic and not r.how_many),
+    ),
+    ("search", lambda r: r.search),
+    ("fact", lambda r: True),
+)
+
+
+def kind_of(r: Reading) -> str:
+    return next(kind for kind, holds in KINDS if holds(r))
+
+
+# The topic -------------------------------------------------------------------------------------------------
+
+
+def topic_of(text: str, ts: Sequence[Tok], taken: set[int]) -> tuple[str, list[tuple[int, int]]]:
+    """The words left once slots and frame words are out, as written: runs of content words with the small
+    words between them ("access to finance"); a slot or a frame word ends a run."""
+    frame, stop = _frame_words(), v.stems(v.STOP_WORDS)
+    runs: list[list[Tok]] = [[]]
+    nouns = v.stems(v.PRESENT_VERBS) - v.stems("present presented presenting presents gave given give spoke speak")
+    nouns -= v.stems(v.PRESENTATION_NOUNS)
+    for i, t in enumerate(ts):
+        noun_use = t.stem in nouns and i > 0 and ts[i - 1].low in ("the", "a", "an", "on", "about", "regarding")
+        if i in taken or t.stem in frame and t.stem not in stop and not noun_use:
+            if runs[-1]:
+                runs.append([])
+            continue
+        if t.stem in stop or t.low in v.STOP_WORDS.split():
+            nxt = ts[i + 1] if i + 1 < len(ts) else None
+            leads = t.low == "the" and nxt is not None and i + 1 not in taken and nxt.stem not in frame | stop
+            if runs[-1] or leads:  # "the Global Trade Helpdesk", as written
+                runs[-1].append(t)
+            continue
+        runs[-1].append(t)
+    spans = []
+    for run in runs:
+        while run and (run[-1].low in v.STOP_WORDS.split() or run[-1].stem in stop):
+            run.pop()
+        if run:
+            spans.append((run[0].start, run[-1].end))
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and merged[-1][1] == s:
+            merged[-1] = (merged[-1][0], e)
+        elif not merged or merged[-1] != (s, e):
+            merged.append((s, e))
+    return " ".join(text[s:e] for s, e in merged), merged
