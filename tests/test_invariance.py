@@ -96,6 +96,14 @@ LIST_INTENTS: dict[str, list[str]] = {
         "WHICH TALKS COVERED THE DIGITAL ECONOMY?",
         "were there any briefings about the digital economy?",
     ],
+    "intellectual property": [
+        "presentations on intellectual property",
+        "IP talks",
+        "who presented on intellectual property?",
+        "list the intellectual property sessions",
+        "WHICH BRIEFINGS COVERED INTELLECTUAL PROPERTY",
+        "were there any talks about intellectual property",
+    ],
     "private sector 2021": [
         "Which private sector presentations were given in 2021?",
         "private sector talks 2021",
@@ -225,6 +233,9 @@ def test_list_intents_give_the_entries_the_catalogue_holds(assistant):
     }
     assert ids("presentations in October 2022") == {e.id for e in entries if (e.date.year, e.date.month) == (2022, 10)}
     assert ids("UNCTAD presentations") == {e.id for e in entries if e.institution == "UNCTAD"}
+    ip = ids("IP talks")  # the category, and another entry whose title names IP
+    tools = {e.id for e in entries if e.category == "Intellectual Property Tools"}
+    assert tools < ip and all(" IP " in f" {e.title} " for e in entries if e.id in ip - tools)
     blockchain = ids("blockchain talks 2022")
     assert blockchain and all(i.startswith("2022-") for i in blockchain)
     assert all("blockchain" in next(e for e in entries if e.id == i).summary.lower() for i in blockchain)

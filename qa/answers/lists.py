@@ -9,10 +9,11 @@ from qa.answers.abstain import should_abstain
 from qa.answers.facts import compose_fact
 from qa.answers.model import Answer, Citation
 from qa.catalogue.dates import format_date, month_end
+from qa.catalogue.filters import Filter
 from qa.catalogue.model import Entry
 from qa.question.periods import Period
 from qa.question.query import Query
-from qa.question.text import tokens
+from qa.question.text import content_tokens, tokens
 from qa.question.vocabulary import PERIOD_PREPOSITIONS
 from qa.search.retrieval import Retriever, Scored
 from qa.settings import DEFAULT, Settings
@@ -40,6 +41,10 @@ def answer_list(query: Query, retriever: Retriever, settings: Settings = DEFAULT
             return replace(said, kind=query.kind)
         return None
     entries, on_topic, matched = chosen
+    if query.category_text and not all(Filter(categories=query.categories).passes(e) for e in entries):
+        # the category and entries elsewhere whose titles name it: the heading says both
+        heading = f"{query.category_text} ({_join(list(query.categories))} and titles that name it)"
+        query, on_topic = replace(query, categories=(), topic=heading), True
     if len(entries) == 1:
         return _single(query, retriever, settings, entries[0], on_topic)
     return _compose(query, entries, on_topic=on_topic, matched=matched, nearest=_nearest(query, retriever))
@@ -73,6 +78,8 @@ def select(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> 
             )
             on_topic = len(refined) < len(entries)  # the topic picked some: say so in the heading
             entries = refined
+        elif query.category_text:  # "talks on intellectual property": also those whose title names it
+            entries += [e for e in _titled(query, retriever) if e not in entries]
     elif _topic_words(query):
         entries = _topic_entries(query, retriever, settings)
         if not entries:
@@ -113,6 +120,13 @@ def _topic_of(query: Query, retriever: Retriever) -> list[str]:
         covered.update(tokens(name))
     covered.update(query.period_tokens)
     return [t for t in query.topic_content if t not in covered and not t.isdigit()]
+
+
+def _titled(query: Query, retriever: Retriever) -> list[Entry]:
+    """Entries outside the named category, within the other filters, whose title holds the words that named it."""
+    want = set(content_tokens(query.category_text))
+    pool = replace(query.filter, categories=()).apply(retriever.entries)
+    return [e for e in pool if want <= set(tokens(e.title))]
 
 
 def _refine(query: Query, retriever: Retriever, settings: Settings, entries: list[Entry]) -> list[Entry]:

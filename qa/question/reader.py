@@ -31,6 +31,7 @@ class Reading:
     types: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     category_words: bool = False  # a category was named in everyday words ("financing for small firms")
+    category_text: str = ""  # those words, as written ("intellectual property")
     order: str | None = None
     meeting: bool = False
     total: str | None = None
@@ -113,6 +114,8 @@ def read(
     )
     own = sl.find_categories(ts, phrases_of, taken, everyday=False)[0]
     r.category_words = bool(set(r.categories) - set(own))
+    if r.category_words:
+        r.category_text = " ".join(said[ts[i].start : ts[i].end] for i in sorted(cat_at))
     taken |= cat_at
     if structural or follow_up:
         r.types, type_at = sl.find_types(ts, taken)
@@ -126,6 +129,7 @@ def read(
         kept = {c: phrases_of[c] for c in r.categories}
         r.taken = (r.taken - cat_at) | sl.find_categories(ts, kept, r.taken - cat_at, everyday=False)[1]
         r.category_words = False
+        r.category_text = ""
         r.topic, r.topic_spans = topic_of(said, ts, r.taken)
     r.kind = kind_of(r)
     return r
