@@ -148,7 +148,9 @@ def _topic_entries(query: Query, retriever: Retriever, settings: Settings) -> li
     officials' words only through the thesaurus, which its signals do not read)."""
     leading = _leading_entries(query, retriever, settings)
     if not query.mentions:
-        return leading
+        want = set(query.topic_content)  # and the entries whose titles name the topic
+        titled = [e for e in retriever.entries if want and want <= set(tokens(e.title)) and e not in leading]
+        return leading + titled
     from qa.answers.coverage import judge
 
     about = [j.entry for j in judge(query, retriever, settings).about]
