@@ -244,3 +244,17 @@ def test_reset_forgets_the_conversation(talk):
 def test_how_questions_are_read(assistant, talk, question, act):
     talk.ask("Who presented on cyber security?")
     assert operation(read_line(assistant.lexicon, question), talk.state) == act
+
+
+@pytest.mark.parametrize("line", ["how many were there?", "How many was that?", "HOW MANY?", "how many in total?"])
+def test_how_many_after_a_list_counts_that_list(talk, line):
+    listed = talk.ask("Who presented on cyber security?")
+    answer = talk.ask(line)
+    assert answer.count == listed.count == 4 and cited(answer) == cited(listed)
+
+
+@pytest.mark.parametrize("line", ["were any by IOs?", "any by international organisations?", "which of those were by IOs?"])
+def test_were_any_by_a_type_narrows_the_list(talk, line):
+    talk.ask("Which presentations were given in October 2022?")
+    answer = talk.ask(line)
+    assert answer.citations and all(c.entry.institution_type == "IO" for c in answer.citations)

@@ -136,7 +136,8 @@ def _follows(line: ops.Line, state: State | None) -> bool:
     """Reads as a follow-up: it refers back, or it fills slots of the last question and names no topic of its own."""
     if state is None:
         return False
-    return _refers(line) or (not line.own and line.reading.names_slot)
+    bare_count = line.reading.how_many and not line.reading.names_slot  # "how many were there?"
+    return _refers(line) or (not line.own and (line.reading.names_slot or bare_count))
 
 
 OPERATIONS_TABLE: tuple[tuple[str, Callable[[ops.Line, State | None], bool]], ...] = (
@@ -144,13 +145,15 @@ OPERATIONS_TABLE: tuple[tuple[str, Callable[[ops.Line, State | None], bool]], ..
      and not ln.own and (not ln.reading.names_slot or ln.narrow or ln.descriptor))),
     ("new", lambda ln, st: not _follows(ln, st) or ln.complete),
     ("more", lambda ln, st: ln.more and not ln.own),
+    ("count", lambda ln, st: bool(ln.reading.how_many and not ln.own and not ln.reading.names_slot and st is not None
+     and st.listed and st.cited)),
     ("pick", lambda ln, st: ln.ordinal is not None),
     ("meeting", lambda ln, st: ln.same_meeting and not ln.reading.period),
     ("series", lambda ln, st: bool(ln.series and not ln.reading.period and not ln.own)),
     ("presenter", lambda ln, st: bool((ln.other or ln.later) and not ln.own
      and (ln.reading.institutions or ln.presenter_ref) and not ln.reading.types)),
     ("attribute", lambda ln, st: ln.attribute is not None and not ln.own and (not ln.other or ln.presenter_ref)
-     and not ln.narrow
+     and not ln.narrow and (not ln.reading.types or ln.presenter_ref)
      and not (ln.reading.period or ln.reading.institutions or ln.reading.categories or ln.reading.economies)),
     ("others", lambda ln, st: ln.other),
     ("narrow", lambda ln, st: bool(st is not None and st.listed and (len(st.cited) > 1 or ln.narrow and st.cited)

@@ -147,6 +147,7 @@ def read_line(lexicon: Lexicon, text: str) -> Line:
     same_meeting = any(f" {p} " in joined for p in v.alternatives(v.SAME_MEETING))
     other = bool(set(lows) & set(v.OTHER_WORDS.split()))
     bare_which = rest[:1] == ["which"] and len(rest) > 1 and rest[1] in v.AUXILIARIES.split()  # "which were by X"
+    bare_which = bare_which or rest[:1] == ["any"] or rest[1:2] == ["any"] and rest[:1] in (["were"], ["was"], ["are"])
     narrow = bare_which or bool(rest) and rest[0] in ("only", "just")
     narrow = narrow or any(f" {p} " in joined for p in v.alternatives(v.NARROW_PHRASES))
     descriptor = bool({"one", "ones"} & set(lows)) and (r.names_slot or bool(own))
@@ -413,6 +414,13 @@ def _about(asst: Assistant, words: tuple[str, ...], best: Any) -> bool:
     return coverage(list(words), best, asst.retriever) >= asst.settings.subject_coverage
 
 
+def count(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
+    """ "How many were there?": the last list, counted."""
+    listed = list(state.cited) if state else []
+    answer = replace(listing_answer(text, listed, "of those"), kind="count")
+    return Done(answer, "the last list, counted", state.query if state else None)
+
+
 def describe(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
     """ "What was it about?", "what were they about?": the opening sentences of the entries referred to."""
     refs = _referents(state)
@@ -449,7 +457,7 @@ def refer(asst: Assistant, text: str, line: Line, state: State | None, conv: Any
 OPERATIONS: dict[str, Operation] = {
     "nothing": nothing, "new": new, "more": more, "pick": pick, "attribute": attribute, "meeting": meeting,
     "series": series, "presenter": presenter, "others": others_, "narrow": narrow, "replace": replace_slots,
-    "describe": describe, "refer": refer,
+    "describe": describe, "refer": refer, "count": count,
 }  # fmt: skip
 
 
