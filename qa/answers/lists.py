@@ -13,7 +13,7 @@ from qa.catalogue.filters import Filter
 from qa.catalogue.model import Entry
 from qa.question.periods import Period
 from qa.question.query import Query
-from qa.question.text import content_tokens, tokens
+from qa.question.text import tokens
 from qa.question.vocabulary import PERIOD_PREPOSITIONS
 from qa.search.retrieval import Retriever, Scored
 from qa.settings import DEFAULT, Settings
@@ -124,7 +124,7 @@ def _topic_of(query: Query, retriever: Retriever) -> list[str]:
 
 def _titled(query: Query, retriever: Retriever) -> list[Entry]:
     """Entries outside the named category, within the other filters, whose title holds the words that named it."""
-    want = set(content_tokens(query.category_text))
+    want = set(query.category_words)
     pool = replace(query.filter, categories=()).apply(retriever.entries)
     return [e for e in pool if want <= set(tokens(e.title))]
 

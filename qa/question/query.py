@@ -65,6 +65,7 @@ class Query:
     types: tuple[str, ...] = ()  # institution types ("IO", "Member", ...)
     categories: tuple[str, ...] = ()  # category or sub-section names as the catalogue writes them
     category_text: str = ""  # the everyday words that named a category, as written ("intellectual property")
+    category_words: tuple[str, ...] = ()  # their content tokens ("ip")
     topic: str = ""  # the words after "on"/"about" ("cyber security"), as written
     mentions: bool = False  # the topic is asked about as a mention ("mentioned", "touched on")
     presenter: str | None = None  # a presenter named in a list question's own words ("the World Bank")
@@ -193,6 +194,7 @@ def _read(text: str, lexicon: Lexicon) -> Query:
         types=tuple(r.types),
         categories=tuple(r.categories),
         category_text=r.category_text,
+        category_words=tuple(content_tokens(r.category_text)),
         topic=r.topic,
         mentions=bool(r.topic) and r.mentions,
         presenter=presenter_phrase(said, r),
