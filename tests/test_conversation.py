@@ -258,3 +258,10 @@ def test_were_any_by_a_type_narrows_the_list(talk, line):
     talk.ask("Which presentations were given in October 2022?")
     answer = talk.ask(line)
     assert answer.citations and all(c.entry.institution_type == "IO" for c in answer.citations)
+
+
+def test_any_talks_on_a_topic_after_a_list_is_a_new_question(assistant, talk):
+    talk.ask("Which talks were about low-value shipments?")
+    line = "any talks on cyber security?"
+    assert operation(read_line(assistant.lexicon, line), talk.state) == "new"
+    assert talk.ask(line).to_json() == assistant.answer(line).to_json()

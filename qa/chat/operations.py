@@ -108,6 +108,8 @@ def read_line(lexicon: Lexicon, text: str) -> Line:
     framed = bool(rest) and rest[0] in set(v.WH_WORDS.split()) | set(v.AUXILIARIES.split()) | set(
         v.LIST_OPENERS.split()
     )
+    # "any talks on payments?" is a question of its own
+    framed = framed or rest[:1] in (["any"], ["anything"]) and bool(set(lows) & v.forms(v.LIST_NOUNS))
     references = set(v.REFERENCES.split())
     reference = None
     for i, w in enumerate(lows):
@@ -147,7 +149,9 @@ def read_line(lexicon: Lexicon, text: str) -> Line:
     same_meeting = any(f" {p} " in joined for p in v.alternatives(v.SAME_MEETING))
     other = bool(set(lows) & set(v.OTHER_WORDS.split()))
     bare_which = rest[:1] == ["which"] and len(rest) > 1 and rest[1] in v.AUXILIARIES.split()  # "which were by X"
-    bare_which = bare_which or rest[:1] == ["any"] or rest[1:2] == ["any"] and rest[:1] in (["were"], ["was"], ["are"])
+    # "any from Canada?", "were any by IOs?": a filter of the last list; "any talks on payments?" is a new question
+    any_of = rest[:1] == ["any"] or rest[1:2] == ["any"] and rest[:1] in (["were"], ["was"], ["are"])
+    bare_which = bare_which or any_of and not own and not set(lows) & v.forms(v.LIST_NOUNS)
     narrow = bare_which or bool(rest) and rest[0] in ("only", "just")
     narrow = narrow or any(f" {p} " in joined for p in v.alternatives(v.NARROW_PHRASES))
     descriptor = bool({"one", "ones"} & set(lows)) and (r.names_slot or bool(own))
