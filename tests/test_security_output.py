@@ -70,7 +70,9 @@ def assert_terminal_clean(output: str) -> None:
 def assert_json_clean(output: str, *, lines: bool = False) -> None:
     """No control character in the JSON text, raw or escaped; only an answer's own line breaks."""
     assert controls(output, "\n") == [], repr(output)
-    assert not re.search(r"\\u00[01][0-9a-fA-F]|\\u007[fF]|\\u00[89][0-9a-fA-F]|\\[btfr]", output), output
+    # An escape is a backslash not itself escaped: in JSON text, "\\toolkit" is a backslash, then "toolkit".
+    escape = r"(?<!\\)(?:\\\\)*\\(?:u00[01][0-9a-fA-F]|u007[fF]|u00[89][0-9a-fA-F]|[btfr])"
+    assert not re.search(escape, output), output
     for chunk in output.splitlines() if lines else [output]:
         if chunk.strip():
             _walk(json.loads(chunk))
