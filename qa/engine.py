@@ -91,23 +91,24 @@ class Assistant:
             rule = f"names {query.presenter} as presenter, and no institution of the catalogue goes by that name"
             decision = {"route": "presenter", "presenter": query.presenter, "answered": False, "rule": rule}
             return replace(absent, trace=Trace(query, (), decision))
-        if query.frame == "compare" and (compared := compare(query, self.retriever, self.settings)) is not None:
+        # The kind was decided once, when the question was read (qa.question.reader.KINDS); a kind whose
+        # answer finds nothing to stand on falls through to the next that can answer.
+        route = query.route
+        if route == "compare" and (compared := compare(query, self.retriever, self.settings)) is not None:
             return replace(compared, trace=Trace(query, (), {"route": "compare"}))
-        if query.frame == "yesno":
+        if route == "yesno":
             return self._spanning(query, yes_no(query, self.retriever, self.settings))
-        if query.frame == "overview" and not query.order and not query.total:
+        if route == "overview":
             return self._spanning(query, overview(query, self.retriever, self.settings))
-        if query.total:
+        if route == "total":
             return answer_total(query, self.retriever)
-        if query.order:
-            picked = answer_order(query, self.retriever, self.settings)
-            if picked is not None:
-                return picked
+        if route == "order" and (picked := answer_order(query, self.retriever, self.settings)) is not None:
+            return picked
         if query.kind in ("list", "count"):
             listed = answer_list(query, self.retriever, self.settings)
             if listed is not None:
                 return listed if listed.trace else replace(listed, trace=Trace(query, (), {"route": query.kind}))
-        if query.search:
+        if route == "search":
             cov = judge(query, self.retriever, self.settings)
             close = any(j.scored.dense >= self.settings.search_min_dense for j in cov.judged[:3])
             if not self._holds_all(query) and not cov.about and not close:

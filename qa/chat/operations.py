@@ -37,10 +37,10 @@ class State:
     focus: tuple[Entry, ...] = ()
 
 
-_SINGULAR = frozenset("it its that this he she him his her".split())
+_SINGULAR = frozenset(v.SINGULAR_REFERENCES.split())
 SERIES_TITLE = 0.2  # share of title words (stemmed) two entries of one series have in common, at least
-_PICK_NOUNS = frozenset("one entry item result source citation presentation talk link slides".split())
-_NUMBER_WORDS = frozenset("number no item entry source citation".split())
+_PICK_NOUNS = frozenset(v.PICK_NOUNS.split())
+_NUMBER_WORDS = frozenset(v.NUMBER_NOUNS.split())
 
 
 @dataclass(frozen=True)
@@ -93,16 +93,11 @@ def read_line(lexicon: Lexicon, text: str) -> Line:
     joined = " " + " ".join(lows) + " "
     cues = _cue_words()
     own = tuple(t for t in content_tokens(r.topic) if t not in cues and not t.isdigit())
-    # The lead: "and", "what about", "same for" ...
+    # The lead: "and", "what about", "same for" ... (vocabulary.FOLLOW_LEADS, longest first)
+    leads = sorted((p.split() for p in v.alternatives(v.FOLLOW_LEADS)), key=len, reverse=True)
     k = 0
-    while k < len(lows):
-        two = " ".join(lows[k : k + 2])
-        if two in ("what about", "how about", "same for", "and for", "and in", "and by"):
-            k += 2 if two not in ("and for", "and in", "and by") else 1
-        elif lows[k] in ("and", "also", "so", "then", "ok", "okay", "now", "but"):
-            k += 1
-        else:
-            break
+    while (step := next((len(p) for p in leads if lows[k : k + len(p)] == p), 0)) > 0:
+        k += step
     lead = k > 0
     rest = lows[k:]
     framed = bool(rest) and rest[0] in set(v.WH_WORDS.split()) | set(v.AUXILIARIES.split()) | set(
@@ -121,7 +116,7 @@ def read_line(lexicon: Lexicon, text: str) -> Line:
             and ts[i + 1].stem
             in v.stems(v.PRESENTATION_NOUNS)
             | v.stems(v.MEETING_NOUNS)
-            | {"presenter", "speaker", "organis", "organ", "institut"}
+            | v.stems(v.PRESENTER_NOUNS)
         ):
             continue
         if w in ("its", "their") and r.institutions:
@@ -140,7 +135,7 @@ def read_line(lexicon: Lexicon, text: str) -> Line:
     more = bool(set(lows) & set(v.MORE_WORDS.split())) and set(lows) <= more_words and not reference
     more = more or bool(lows) and set(lows) <= {"and", "so", "then"}  # "and?"
     series = None
-    later = any(p in joined for p in (" later ", " come back ", " came back ", " return", " again ", " afterwards "))
+    later = any(f" {p} " in joined for p in v.alternatives(v.SERIES_LATER))
     prepositions = {"after", "before"} if r.period else set()  # "before 2022" is a period
     if any(f" {p} " in joined for p in v.alternatives(v.SERIES_NEXT) if p not in prepositions):
         series = "next"
@@ -156,9 +151,9 @@ def read_line(lexicon: Lexicon, text: str) -> Line:
     narrow = narrow or any(f" {p} " in joined for p in v.alternatives(v.NARROW_PHRASES))
     descriptor = bool({"one", "ones"} & set(lows)) and (r.names_slot or bool(own))
     order = None
-    if descriptor and {"later", "latest", "newer", "newest", "recent"} & set(lows):
+    if descriptor and set(v.LATER_ONE.split()) & set(lows):
         order = "latest"
-    elif descriptor and {"earlier", "earliest", "older", "oldest"} & set(lows):
+    elif descriptor and set(v.EARLIER_ONE.split()) & set(lows):
         order = "earliest"
     # Complete on its own: a topic of its own, or slots with a presentation noun or verb ("Who presented in
     # 2022?"); "Which were by the GEA?" names no presentations and reads as a follow-up.
@@ -166,8 +161,7 @@ def read_line(lexicon: Lexicon, text: str) -> Line:
     complete = (bool(own) or (r.names_slot and not lead and asks_presentations)) and framed and not reference
     complete = complete and ordinal is None
     complete = complete and not other and not descriptor and not narrow
-    presenter_nouns = {"organisation", "organization", "institution", "presenter", "speaker", "body", "agency",
-                       "mission", "member", "government"}  # fmt: skip
+    presenter_nouns = set(v.PRESENTER_REFERENCE_NOUNS.split())
     presenter_ref = reference in set(v.PERSONAL_REFERENCES.split()) or any(
         lows[i] in ("that", "this", "same") and lows[i + 1] in presenter_nouns for i in range(len(lows) - 1)
     )

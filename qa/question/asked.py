@@ -6,9 +6,10 @@ Read once into :attr:`qa.question.query.Query.asked`; the answer stage decides w
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from qa.question import vocabulary as v
-from qa.question.slots import toks
+from qa.question.slots import Tok, toks
 from qa.question.text import content_tokens, tokens
 
 # The nouns that name a measure: "what flat duty rate", "what is the ITC's annual budget".
@@ -59,12 +60,12 @@ def asked_for(question: str) -> str | None:
 MEASURE_WORDS = frozenset(tokens("share proportion percentage percent rate number amount figure level total value"))
 
 
-def counted_tokens(question: str, asked: str | None) -> tuple[str, ...]:
+def counted_tokens(question: str, asked: str | None, ts: Sequence[Tok] | None = None) -> tuple[str, ...]:
     """What a count, an amount or a share is of: the wh-phrase's words ("How many banks" -> bank), without
     the measure's own words; for a count of common words ("How many SMEs"), those words."""
     if asked not in ("quantity", "money", "share"):
         return ()
-    phrase = focus_phrase(question)
+    phrase = focus_phrase(question, ts)
     counted = [t for t in content_tokens(phrase) if t not in MEASURE_WORDS]
     if not counted and asked == "quantity":
         counted = [t for t in tokens(phrase) if t not in MEASURE_WORDS]
@@ -76,10 +77,10 @@ def expanded_acronyms(question: str) -> tuple[str, ...]:
     return tuple(_ACRONYM.findall(question)) if _ASKS_EXPANSION.search(question) else ()
 
 
-def ordinal_words(question: str) -> frozenset[str]:
-    """Ordinal words the question uses ("What was the first option?" -> {"first"})."""
+def ordinal_words(ts: Sequence[Tok]) -> frozenset[str]:
+    """Ordinal words the question's tokens hold ("What was the first option?" -> {"first"})."""
     ordinals = {w for w in v.ORDINALS if w.isalpha()} | {"final", "last"}
-    return frozenset(t.low for t in toks(question) if t.low in ordinals)
+    return frozenset(t.low for t in ts if t.low in ordinals)
 
 
 _LEADS = frozenset("and so then but".split())
@@ -87,9 +88,10 @@ _SKIPPED = frozenset("is are was were does do did the a an exactly".split())
 _KIND_OF = frozenset("kind type sort".split())
 
 
-def focus_phrase(text: str) -> str:
-    """The words right after the wh-word: what is asked for ("penalty" in "What penalty does ...")."""
-    ts = toks(text)
+def focus_phrase(text: str, ts: Sequence[Tok] | None = None) -> str:
+    """The words right after the wh-word: what is asked for ("penalty" in "What penalty does ..."); ``ts``: the
+    text's tokens, when already read."""
+    ts = toks(text) if ts is None else ts
     i = 0
     while i < len(ts) and ts[i].low in _LEADS:
         i += 1

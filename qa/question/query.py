@@ -21,10 +21,9 @@ from qa.question.asked import asked_for, counted_tokens, expanded_acronyms, focu
 from qa.question.glossary import expansions
 from qa.question.intent import presenter_phrase
 from qa.question.places import economies_in
-from qa.question.slots import Period, find_phrase, toks
+from qa.question.slots import Period
 from qa.question.spelling import Speller
 from qa.question.text import content_tokens, tokens
-from qa.question.vocabulary import FORUM, phrases
 
 
 @dataclass(frozen=True)
@@ -177,7 +176,7 @@ def _read(text: str, lexicon: Lexicon) -> Query:
     said = r.text
     period = r.period
     content = content_tokens(said)
-    subject = content_tokens(_without_forum(said))
+    subject = content_tokens(_without_forum(said, r))
     topic_content = content_tokens(r.topic)
     listing = r.kind == "list" or (r.listing and r.kind in ("order", "total"))
     kind = "count" if r.kind == "count" else "list" if listing else "fact"
@@ -206,11 +205,11 @@ def _read(text: str, lexicon: Lexicon) -> Query:
         topic_expansions=tuple(expansions(topic_content)),
         period_tokens=tuple(tokens(period.text)) if period else (),
         acronyms=expanded_acronyms(said),
-        ordinals=ordinal_words(said),
+        ordinals=ordinal_words(r.toks),
         unknown_names=tuple(_unknown_names(said.replace(period.text, " ") if period else said, lexicon.vocabulary)),
         search=r.kind == "search",
-        focus=tuple(content_tokens(focus_phrase(said))),
-        counted=counted_tokens(said, asked),
+        focus=tuple(content_tokens(focus_phrase(said, r.toks))),
+        counted=counted_tokens(said, asked, r.toks),
         frame=r.frame,
         order=r.order,
         meeting=r.meeting,
@@ -219,12 +218,10 @@ def _read(text: str, lexicon: Lexicon) -> Query:
     )
 
 
-def _without_forum(text: str) -> str:
+def _without_forum(text: str, r: reader.Reading) -> str:
     """The question without the forum's name ("the WTO Informal Working Group"): what it is about."""
-    ts = toks(text)
-    cut = [(ts[i].start, ts[j - 1].end) for i, j, _ in find_phrase(ts, phrases(FORUM), set())]
-    for s, e in reversed(cut):
-        text = text[:s] + " " + text[e:]
+    for start, end in sorted({(r.toks[i].start, r.toks[i].end) for i in r.forum}, reverse=True):
+        text = text[:start] + " " + text[end:]
     return text
 
 

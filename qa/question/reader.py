@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from qa.question import slots as sl
 from qa.question import vocabulary as v
@@ -41,9 +42,8 @@ class Reading:
     frame: str | None = None  # "compare", "yesno", "overview"
     search: bool = False  # a few words typed into a search box
     mentions: bool = False  # asks for passing mentions too
-    wh: str | None = None  # the question word it opens with ("who", "what", ...) if any
     topic: str = ""  # the words left over, as written
-    topic_spans: list[tuple[int, int]] = field(default_factory=list)
+    forum: set[int] = field(default_factory=set)  # tokens naming the forum ("the WTO Informal Working Group")
     kind: str = "fact"  # decided by KINDS
     taken: set[int] = field(default_factory=set)
 
@@ -58,6 +58,7 @@ def shouting(text: str) -> bool:
     return len(letters) >= 8 and all(c.isupper() for c in letters)
 
 
+@cache
 def _frame_words() -> frozenset[str]:
     return (
         v.stems(v.WH_WORDS)
@@ -71,7 +72,6 @@ def _frame_words() -> frozenset[str]:
         | v.stems(v.FRAME_WORDS)
         | v.stems(v.OVERVIEW_WORDS)
         | v.stems(v.TYPE_CUES)
-        | v.stems("hear heard say said know tell told happen happened")
     )
 
 
@@ -89,6 +89,7 @@ def read(
     r = Reading(said, ts)
     taken: set[int] = set()
     forum = {k for i, j, _ in sl.find_phrase(ts, v.phrases(v.FORUM), set()) for k in range(i, j)}
+    r.forum = forum
     taken |= forum
     if found := sl.find_period(ts, said, taken, today):
         r.period, lo, hi, r.period_when = found
@@ -97,7 +98,6 @@ def read(
     r.how_many, about_presentations, counted = sl.find_count(ts)
     r.count = r.how_many and about_presentations
     r.frame = frame_of(ts, said)
-    r.wh = ts[0].low if ts and ts[0].low in v.WH_WORDS.split() else None
     r.total = sl.find_total(ts, said, r.how_many)
     r.order, order_at = sl.find_order(ts, taken)
     taken |= order_at
@@ -122,7 +122,7 @@ def read(
         taken |= type_at
     r.search = search_form(ts, said)
     r.taken = taken | counted | meeting_at
-    r.topic, r.topic_spans = topic_of(said, ts, r.taken)
+    r.topic = topic_of(said, ts, r.taken)
     single = [c for c in r.categories if len(sl.toks(c)) == 1 and not _said_as_category(ts, c)]
     if content_tokens(r.topic) and (r.category_words or single):  # a category named in passing is the topic's
         r.categories = [c for c in own if c not in single]
@@ -130,7 +130,7 @@ def read(
         r.taken = (r.taken - cat_at) | sl.find_categories(ts, kept, r.taken - cat_at, everyday=False)[1]
         r.category_words = False
         r.category_text = ""
-        r.topic, r.topic_spans = topic_of(said, ts, r.taken)
+        r.topic = topic_of(said, ts, r.taken)
     r.kind = kind_of(r)
     return r
 
@@ -141,7 +141,7 @@ def _said_as_category(ts: Sequence[Tok], name: str) -> bool:
         if t.low == name.lower():
             before = [x.low for x in ts[max(0, i - 2) : i]]
             after = ts[i + 1].low if i + 1 < len(ts) else ""
-            return after in ("category", "section", "theme") or before[-1:] == ["under"] or before == ["in", "the"]
+            return after in v.CATEGORY_CUES.split() or before[-1:] == ["under"] or before == ["in", "the"]
     return False
 
 
@@ -174,7 +174,7 @@ _TYPE_WORDS = frozenset(
     w for table in v.TYPES.values() for p in v.alternatives(table) for w in p.split() if " " not in p
 )
 # After "what did X present": a period, a place or an audience ("to the group"), not a subject ("about X").
-_WHEN_OR_WHERE = frozenset("to at in on before since during between after from until by".split())
+_WHEN_OR_WHERE = (frozenset(v.PERIOD_PREPOSITIONS) | set(v.RANGE_OPENERS.split())) - {"of"}
 
 
 def list_form(ts: Sequence[Tok], taken: set[int]) -> bool:
@@ -184,8 +184,6 @@ def list_form(ts: Sequence[Tok], taken: set[int]) -> bool:
         return False
     lows, stems = [t.low for t in ts], [t.stem for t in ts]
     verbs = v.forms(v.PRESENT_VERBS)  # written forms: "presenters" is no verb, though it stems to "present"
-    stems_ = stems
-    stems = [t.low if t.low in verbs else "" if t.stem in verbs else t.stem for t in ts]  # verbs by their forms
     # The first word that is no lead ("and", "please") and no slot ("In 2022, who talked ...").
     at = next((i for i, w in enumerate(lows) if i not in taken and w not in _LEADS), 0)
     first = lows[at]
@@ -196,7 +194,7 @@ def list_form(ts: Sequence[Tok], taken: set[int]) -> bool:
         for k in range(at + 1, min(at + 5, len(ts))):
             if lows[k] in auxiliaries:
                 break
-            if stems_[k] in v.stems(v.PRESENTATION_NOUNS) and lows[k] in v.forms(v.PRESENTATION_NOUNS):
+            if lows[k] in v.forms(v.PRESENTATION_NOUNS):
                 return True  # "which talks ..."
             if lows[k] in v.forms(v.PRESENTER_NOUNS) | _TYPE_WORDS:
                 return any(t.low in verbs for t in ts)  # "which IOs presented ...", not "which bodies helped write"
@@ -206,12 +204,12 @@ def list_form(ts: Sequence[Tok], taken: set[int]) -> bool:
     if first == "who" and k < len(ts) and lows[k] in verbs:
         return True  # "who presented ...", "who has spoken ..."; not "who was surveyed for the report"
     if first in ("were", "was", "are", "is") and lows[at + 1 : at + 2] == ["there"]:
-        return any(s in v.stems(v.LIST_NOUNS) for s in stems_) or bool(taken)
+        return any(s in v.stems(v.LIST_NOUNS) for s in stems) or bool(taken)
     if first in ("any", "anything", "everything", "all", "every") and bool(
-        taken or any(s in v.stems(v.LIST_NOUNS) for s in stems_)
+        taken or any(s in v.stems(v.LIST_NOUNS) for s in stems)
     ):
         return True
-    if first in ("what", "which") and any(s in verbs for s in stems[at + 1 : at + 4]) and lows[at + 1] in (
+    if first in ("what", "which") and any(w in verbs for w in lows[at + 1 : at + 4]) and lows[at + 1] in (
         "was", "were", "has", "have", "had", "is", "are", "got", "get"
     ):  # fmt: skip
         return True
@@ -224,12 +222,12 @@ def list_form(ts: Sequence[Tok], taken: set[int]) -> bool:
                 if after is None or after in _WHEN_OR_WHERE:
                     return True
     if first == "when" and lows[at + 1 : at + 2] in (["did"], ["was"], ["were"], ["has"], ["have"], ["had"]) and any(
-        s in verbs for s in stems[at + 2 :]
+        w in verbs for w in lows[at + 2 :]
     ):
         return True  # "When did the ITC present?": its presentations, with dates
-    opener = v.stems(v.WH_WORDS) | v.stems(v.AUXILIARIES) | {"tell", "explain", "describe", "summarise", "summarize"}
+    opener = v.stems(v.WH_WORDS) | v.stems(v.AUXILIARIES) | v.stems(v.ASK_VERBS)
     # A fragment: "blockchain talks 2022", "UNCTAD presentations"; no question word, no auxiliary anywhere.
-    return not any(s in opener for s in stems_) and any(s in v.stems(v.LIST_NOUNS) for s in stems_)
+    return not any(s in opener for s in stems) and any(s in v.stems(v.LIST_NOUNS) for s in stems)
 
 
 def search_form(ts: Sequence[Tok], text: str) -> bool:
@@ -237,12 +235,7 @@ def search_form(ts: Sequence[Tok], text: str) -> bool:
     words = {(t.start, t.end) for t in ts}
     if not 0 < len(words) <= 4 or text.rstrip().endswith("?"):
         return False
-    opener = (
-        v.stems(v.WH_WORDS)
-        | v.stems(v.AUXILIARIES)
-        | v.stems(v.LIST_OPENERS)
-        | v.stems("tell describe explain summarise summarize please")
-    )
+    opener = v.stems(v.WH_WORDS) | v.stems(v.AUXILIARIES) | v.stems(v.LIST_OPENERS) | v.stems(v.ASK_VERBS)
     return ts[0].stem not in opener
 
 
@@ -273,15 +266,14 @@ def kind_of(r: Reading) -> str:
 # The topic -------------------------------------------------------------------------------------------------
 
 
-def topic_of(text: str, ts: Sequence[Tok], taken: set[int]) -> tuple[str, list[tuple[int, int]]]:
+def topic_of(text: str, ts: Sequence[Tok], taken: set[int]) -> str:
     """The words left once slots and frame words are out, as written: runs of content words with the small
     words between them ("access to finance"); a slot or a frame word ends a run."""
     frame, stop = _frame_words(), v.stems(v.STOP_WORDS)
     runs: list[list[Tok]] = [[]]
-    nouns = v.stems(v.PRESENT_VERBS) - v.stems("present presented presenting presents gave given give spoke speak")
-    nouns -= v.stems(v.PRESENTATION_NOUNS)
+    nouns = v.stems(v.PRESENT_VERBS) - v.stems(v.VERBS_ONLY) - v.stems(v.PRESENTATION_NOUNS)
     for i, t in enumerate(ts):
-        noun_use = t.stem in nouns and i > 0 and ts[i - 1].low in ("the", "a", "an", "on", "about", "regarding")
+        noun_use = t.stem in nouns and i > 0 and ts[i - 1].low in v.NOUN_LEADS.split()  # "on reporting"
         if i in taken or t.stem in frame and t.stem not in stop and not noun_use:
             if runs[-1]:
                 runs.append([])
@@ -305,4 +297,4 @@ def topic_of(text: str, ts: Sequence[Tok], taken: set[int]) -> tuple[str, list[t
             merged[-1] = (merged[-1][0], e)
         elif not merged or merged[-1] != (s, e):
             merged.append((s, e))
-    return " ".join(text[s:e] for s, e in merged), merged
+    return " ".join(text[s:e] for s, e in merged)

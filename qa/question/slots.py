@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -60,31 +60,6 @@ class Period:
         return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
 
 
-@dataclass
-class Slots:
-    """What a question names, wherever it stands, and which tokens each slot took."""
-
-    toks: list[Tok]
-    taken: set[int] = field(default_factory=set)
-    period: Period | None = None
-    period_when: bool = False
-    institutions: list[str] = field(default_factory=list)
-    economies: list[str] = field(default_factory=list)
-    types: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    order: str | None = None
-    meeting: bool = False
-    total: str | None = None
-    how_many: bool = False  # "how many" / "how often" / "number of" asks for a count
-    count_of_presentations: bool = False  # ... of presentations (not of banks or SMEs)
-
-    def free(self, i: int) -> bool:
-        return 0 <= i < len(self.toks) and i not in self.taken
-
-    def take(self, lo: int, hi: int) -> None:
-        self.taken.update(range(lo, hi))
-
-
 # Phrase matching --------------------------------------------------------------------------------------
 
 
@@ -105,13 +80,13 @@ def _by_first(table: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, 
 
 
 def find_phrase(
-    ts: Sequence[Tok], table: tuple[tuple[str, ...], ...], skip: set[int], start: int = 0
+    ts: Sequence[Tok], table: tuple[tuple[str, ...], ...], skip: set[int]
 ) -> list[tuple[int, int, tuple[str, ...]]]:
     """Every non-overlapping match of the table's phrases (stems), longest first, left to right."""
     stems = [t.stem for t in ts]
     by_first = _by_first(table)
     found = []
-    i = start
+    i = 0
     while i < len(ts):
         for phrase in by_first.get(stems[i], ()):
             n = len(phrase)
@@ -167,7 +142,7 @@ def _point(ts: Sequence[Tok], i: int, today: date) -> tuple[date, date, int, int
         j = _skip_of(ts, i + 1, "of")
         if (y := _year(_at(ts, j))) is not None:
             return date(y, m, 1), month_end(y, m), j + 1, None
-        if t.low != "may" or (i > 0 and ts[i - 1].low in ("in", "during", "from", "since", "until", "before", "after")):
+        if t.low != "may" or (i > 0 and ts[i - 1].low in v.MAY_PREPOSITIONS.split()):
             return date(1, 1, 1), date(1, 1, 1), i + 1, m  # a month of any year
         return None
     if t.low in v.SEASONS:
@@ -284,11 +259,11 @@ def find_period(
     lo, hi, i, j, month = first[2], first[3], first[0], first[1], first[4]
     if ranges and len(points) >= 2 and points[1][4] is None:  # between A and B, A to B
         between = {t.low for t in ts[first[1] : points[1][0]]}
-        if between and between <= {"and", "to", "until", "till", "through"}:
+        if between and between <= set(v.RANGE_JOINERS.split()):
             second = points[1]
             begin = first[2] if first[4] is None else date(second[2].year, first[4], 1)
             lo, hi, j = min(begin, second[3]), max(begin, second[3]), second[1]
-            if i > 0 and ts[i - 1].low in ("between", "from"):
+            if i > 0 and ts[i - 1].low in v.RANGE_OPENERS.split():
                 i -= 1
             return Period(lo, hi, text[ts[i].start : ts[j - 1].end]), i, j, True
     if month is not None:  # a month of any year ("anything from december?")
@@ -321,7 +296,7 @@ def find_period(
         first_day = None
     said_from = k if relation != "in" else i
     words_said = text[ts[said_from].start : ts[j - 1].end]
-    when = k < i or i == 0 or not ts[i].low.isdigit() or (after is None or after.low in v.stems(v.TOPIC_PREPOSITIONS))
+    when = k < i or i == 0 or not ts[i].low.isdigit() or (after is None or after.stem in v.stems(v.TOPIC_PREPOSITIONS))
     return Period(first_day, last_day, words_said), k, j, when
 
 
@@ -415,18 +390,8 @@ def _type_tables() -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
 
 def find_types(ts: Sequence[Tok], taken: set[int]) -> tuple[list[str], set[int]]:
     """Institution types named by the words of :data:`vocabulary.TYPES` ("IOs", "private sector", "members")."""
-    found: list[str] = []
-    used: set[int] = set()
-    hits = []
-    for name, forms in _type_tables():
-        for i, j, _ in find_phrase_forms(ts, forms, taken | used):
-            hits.append((i, j, name))
-    for i, j, name in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
-        if any(k in used for k in range(i, j)):
-            continue
-        used.update(range(i, j))
-        if name not in found:
-            found.append(name)
+    hits = [(i, j, name) for name, forms in _type_tables() for i, j, _ in find_phrase_forms(ts, forms, taken)]
+    found, used = _claim(hits)
     cues = v.forms(v.TYPE_CUES)
     for i, t in enumerate(ts):  # "the Other presentations", "listed as Other", "presenter type is other"
         after = ts[i + 1].low if i + 1 < len(ts) else ""
@@ -472,6 +437,11 @@ def find_categories(
         for i, j, phrase in find_phrase(ts, table, taken):
             if everyday or phrase in own:
                 hits.append((i, j, name))
+    return _claim(hits)
+
+
+def _claim(hits: list[tuple[int, int, str]]) -> tuple[list[str], set[int]]:
+    """Names found by overlapping phrase matches: the longest match claims its tokens first."""
     found: list[str] = []
     used: set[int] = set()
     for i, j, name in sorted(hits, key=lambda h: (-(h[1] - h[0]), h[0])):
@@ -484,9 +454,6 @@ def find_categories(
 
 
 # Order, meeting, totals ---------------------------------------------------------------------------------
-
-_THINGS = None
-
 
 def _things() -> frozenset[str]:
     return v.stems(v.PRESENTATION_NOUNS) | v.stems(v.MEETING_NOUNS) | v.stems(v.PRESENTER_NOUNS) | {"time"}
@@ -506,7 +473,7 @@ def find_order(ts: Sequence[Tok], taken: set[int]) -> tuple[str | None, set[int]
         if order is None:
             continue
         nxt = _at(ts, i + 1)
-        if nxt is not None and nxt.low in ("half", "quarter", "step", "steps", "year", "month", "week", "of", "phase"):
+        if nxt is not None and nxt.low in v.NOT_ORDER_AFTER.split():
             continue
         ahead, behind = ts[i + 1 : i + 6], ts[max(0, i - 6) : i]
         if ahead[:1] and ahead[0].stem == "time" and not any(x.low in verbs for x in ts):
@@ -524,16 +491,14 @@ def find_order(ts: Sequence[Tok], taken: set[int]) -> tuple[str | None, set[int]
 
 def find_meeting(ts: Sequence[Tok], taken: set[int]) -> tuple[bool, set[int]]:
     """A meeting of the group is what is asked about: "the last meeting", "which meeting", "the agenda"."""
-    nouns = v.stems("meeting meetings sitting sittings agenda gathering gatherings")
-    orders = (
-        set(v.LATEST.split()) | set(v.EARLIEST.split()) | {"most", "recent", "which", "what", "inaugural", "opening"}
-    )
+    nouns = v.stems(v.MEETING_OBJECTS)
+    orders = set(v.LATEST.split()) | set(v.EARLIEST.split()) | {"most", "which", "what"}
     used = set()
     for i, t in enumerate(ts):
         if t.stem not in nouns or i in taken:
             continue
         before = {x.low for x in ts[max(0, i - 3) : i]}
-        if t.low == "agenda" or before & orders or (i in taken):
+        if t.low == "agenda" or before & orders:
             used.add(i)
     return bool(used), used
 
@@ -577,7 +542,7 @@ def find_total(ts: Sequence[Tok], text: str, how_many: bool) -> str | None:
         any(t.low in v.forms(v.PRESENT_VERBS) | v.forms(v.LIST_NOUNS) for t in ts)
         or any(s in v.stems(v.MEETING_NOUNS) | v.stems(v.WHOLE_CATALOGUE) for s in stems)
         or any(f" {p} " in joined for p in v.alternatives(v.TOTAL_CONTEXT))
-        or any(s in v.stems(v.TOTAL_CONTEXT.replace("|", " ")) for s in stems)
+        or any(s in v.stems(v.TOTAL_CONTEXT.replace("|", " ")) for s in stems)  # "appears", "participating"
     )
     if about_catalogue:
         for phrase in v.alternatives(v.MOST):
@@ -587,9 +552,7 @@ def find_total(ts: Sequence[Tok], text: str, how_many: bool) -> str | None:
             after = joined[at + len(phrase) + 2 :].split()
             if phrase == "most" and after and after[0] not in v.MOST_AFTER.split():
                 continue  # "the most recent", "the most important"
-            return (
-                _most_of(stems) if not any(w in ("month", "months", "week", "weeks", "quarter") for w in lows) else None
-            )
+            return None if set(lows) & set(v.UNRANKED_PERIODS.split()) else _most_of(stems)
         repeat = any(f" {p} " in joined for p in v.alternatives(v.REPEAT))
         if repeat and (lows[:1] == ["who"] or any(w in v.forms(v.PRESENTER_NOUNS) for w in lows)):
             return "institutions-repeat"  # "who presented more than once?"
@@ -603,11 +566,7 @@ def find_total(ts: Sequence[Tok], text: str, how_many: bool) -> str | None:
             if k in forum:
                 return None  # "how many WTO members ...": the forum's members, not presenters
             if w not in heads and w in set(v.AUXILIARIES.split()) | v.forms(v.LIST_NOUNS):
-                if (
-                    w in v.forms(v.LIST_NOUNS)
-                    and w in ("session", "sessions")
-                    and (" held " in joined or " place " in joined)
-                ):
+                if w in ("session", "sessions") and set(lows) & set(v.MEETING_VERBS.split()):
                     return "meetings"  # "how many sessions were held": meetings of the group
                 break
             if w in heads and (about_catalogue or w in v.forms(v.PRESENTER_NOUNS)):
@@ -616,17 +575,15 @@ def find_total(ts: Sequence[Tok], text: str, how_many: bool) -> str | None:
                 name = next(n for n, table in v.TOTAL_NOUNS.items() if w in table.split())
                 repeat = any(f" {p} " in joined for p in v.alternatives(v.REPEAT))
                 return "institutions-repeat" if name == "institutions" and repeat else name
-        if any(f" {w} " in joined for w in ("met", "meet", "convened", "gathered")):
+        if set(lows) & set(v.MEETING_VERBS.split()) - {"held", "place"}:
             return "meetings"  # "how many times has the group met?"
         return None
     return None
 
 
 def _most_of(stems: list[str]) -> str:
-    if any(s in v.stems("category categories topic topics theme themes subject subjects") for s in stems):
-        return "most-category"
-    if any(s in v.stems("meeting meetings date dates day days session sessions") for s in stems):
-        return "most-meeting"
-    if any(s in v.stems("year years") for s in stems):
-        return "most-year"
+    """Who or what has the most: the presenter, unless the question names categories, meetings or years."""
+    for name, table in v.MOST_OF.items():
+        if set(stems) & v.stems(table):
+            return name
     return "most"

@@ -26,6 +26,9 @@ update updated feature featured appear appeared contribute contributed walk walk
 # The verbs that make a capitalised name before them a presenter ("What did the World Bank present?").
 PRESENTER_VERBS = """present presented give gave make made talk talked speak spoke brief briefed say said share shared
 deliver delivered tell told"""
+# Presenting verbs that are never the topic; the others may be nouns after these words ("about reporting").
+VERBS_ONLY = "present presented presenting presents gave given give spoke speak"
+NOUN_LEADS = "the a an on about regarding"
 # Verbs that ask for passing mentions as well as the presentations about a topic.
 MENTION_VERBS = "mention mentioned mentions mentioning cite cited refer referred refers touch touched touches"
 # Nouns for one presentation.
@@ -39,6 +42,9 @@ PRESENTER_NOUNS = """presenter presenters speaker speakers institution instituti
 organization organizations body bodies agency agencies entity entities"""
 # A meeting of the group: every presentation of one date.
 MEETING_NOUNS = "meeting meetings sitting sittings agenda gathering gatherings date dates day days"
+# A meeting as what is asked about ("the last meeting", "the agenda"), and what a meeting does.
+MEETING_OBJECTS = "meeting meetings sitting sittings agenda gathering gatherings"
+MEETING_VERBS = "met meet convened gathered held place"
 
 # Periods ----------------------------------------------------------------------------------------------
 
@@ -60,6 +66,14 @@ PERIOD_PHRASES = {
     "as of": "since", "starting in": "since", "starting from": "since", "on or after": "since",
 }  # fmt: skip
 ONWARDS = "onwards onward forward later"
+RANGE_OPENERS = "between from"  # "between July and December 2021", "from May to July 2022"
+RANGE_JOINERS = "and to until till through"
+# "in May" is a period; "may" alone is a verb.
+MAY_PREPOSITIONS = "in during from since until before after"
+# After an order word, these make it part of a period or a count, not an order ("the first half", "first of all").
+NOT_ORDER_AFTER = "half quarter step steps year month week of phase"
+# Periods the totals cannot rank ("which month had the most presentations?").
+UNRANKED_PERIODS = "month months week weeks quarter"
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
 PARTS_OF_YEAR = {"early": (1, 4), "mid": (5, 8), "middle": (5, 8), "late": (9, 12)}
 HALF_WORDS = "half"
@@ -95,6 +109,12 @@ appearances"""
 # Words that make a "how many" a total of the catalogue ("how many institutions took part").
 TOTAL_CONTEXT = "took part|participate|participated|take part|appear|appeared|came from|come from|held|met"
 REPEAT = "more than once|several times|multiple times|repeatedly|twice or more|again and again"
+# "Which category / meeting / year had the most ...?": what is ranked, in this order.
+MOST_OF = {
+    "most-category": "category categories topic topics theme themes subject subjects",
+    "most-meeting": "meeting meetings date dates day days session sessions",
+    "most-year": "year years",
+}
 WHOLE_CATALOGUE = "catalogue catalog total altogether overall ever there category categories"
 
 # Institution types ------------------------------------------------------------------------------------
@@ -143,6 +163,10 @@ CATEGORY_WORDS = {
 # Question frames --------------------------------------------------------------------------------------
 
 WH_WORDS = "who whom whose what which when where why how"
+# Verbs that ask for an explanation rather than name presentations ("tell me about ...", "describe ...").
+ASK_VERBS = "tell explain describe summarise summarize please"
+# Words that say a one-word category name is meant as the category ("the Digital category", "under Digital").
+CATEGORY_CUES = "category section theme"
 AUXILIARIES = "is are was were do does did has have had can could will would should may might"
 # Openers of a list request: "list the ...", "show me ...", "were there any ...".
 LIST_OPENERS = "list show name enumerate give find get display"
@@ -155,7 +179,7 @@ anyone anybody someone somebody group the a an all every everything which who wh
 often number count list show name give find get display were any did does do has have had is are be ones one
 time times ever so far to date also and just only got take took taken place held happen happened category
 categories section sections theme themes fall falls include includes including marked classed classified listed
-labelled labeled tagged year years
+labelled labeled tagged year years hear heard say said know tell told happen happened
 different distinct unique separate catalogue catalog total altogether overall frequently often highest
 largest greatest biggest twice once month months thematic met meet convened gathered come came coming
 receive received receiving"""
@@ -179,10 +203,22 @@ everything about|tell me about|what has"""
 # Words that refer back to what the conversation cited.
 REFERENCES = "it its they them their theirs those these that this he she him his her same"
 PERSONAL_REFERENCES = "they them their he she him his her"
+SINGULAR_REFERENCES = "it its that this he she him his her"  # one entry is meant
 # Starts of a follow-up fragment: "and in 2022?", "what about Canada?", "same for the ITC".
-FOLLOW_LEADS = "and also but so then ok okay what about how about same for now"
+FOLLOW_LEADS = "and|also|but|so|then|ok|okay|now|what about|how about|same for"
 # Narrowing the last list: "only the 2022 ones", "just the UNCTAD ones", "which of those".
 NARROW_WORDS = "only just those these them of among which ones one"
+# "did they come back later?": every later presentation of the presenter.
+SERIES_LATER = "later|come back|came back|coming back|return|returned|again|afterwards"
+# "the later one", "the earlier one": which end of the last list.
+LATER_ONE = "later latest newer newest recent"
+EARLIER_ONE = "earlier earliest older oldest"
+# "that organisation", "the same presenter": a reference to who presented.
+PRESENTER_REFERENCE_NOUNS = """organisation organization institution presenter speaker body agency mission member
+government"""
+# Nouns after an ordinal that pick from the last list ("the second one", "the third talk").
+PICK_NOUNS = "one entry item result source citation presentation talk link slides"
+NUMBER_NOUNS = "number no item entry source citation"  # "number 3", "item 2"
 NARROW_PHRASES = """of those|of these|of them|among them|among those|which of|from the list|the ones|those from|
 those by|those in|those that"""
 # Attributes of a presentation asked in a follow-up.
