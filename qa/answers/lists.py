@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -78,8 +79,9 @@ def select(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> 
             )
             on_topic = len(refined) < len(entries)  # the topic picked some: say so in the heading
             entries = refined
-        elif query.category_text:  # "talks on intellectual property": also those whose title names it
-            entries += [e for e in _titled(query, retriever) if e not in entries]
+        elif query.category_words:  # "talks on intellectual property": also those elsewhere whose title names it
+            pool = replace(query.filter, categories=()).apply(retriever.entries)
+            entries += [e for e in _titled(retriever, query.category_words, pool) if e not in entries]
     elif _topic_words(query):
         entries = _topic_entries(query, retriever, settings)
         if not entries:
@@ -122,11 +124,11 @@ def _topic_of(query: Query, retriever: Retriever) -> list[str]:
     return [t for t in query.topic_content if t not in covered and not t.isdigit()]
 
 
-def _titled(query: Query, retriever: Retriever) -> list[Entry]:
-    """Entries outside the named category, within the other filters, whose title holds the words that named it."""
-    want = set(query.category_words)
-    pool = replace(query.filter, categories=()).apply(retriever.entries)
-    return [e for e in pool if want <= set(tokens(e.title))]
+def _titled(retriever: Retriever, words: Sequence[str], pool: Sequence[Entry]) -> list[Entry]:
+    """The entries of ``pool`` whose titles hold every one of ``words`` (content tokens); none for no words."""
+    want = set(words)
+    index = retriever.index_of
+    return [e for e in pool if want and want <= set(retriever.title_tokens[index[e.id]])]
 
 
 def _refine(query: Query, retriever: Retriever, settings: Settings, entries: list[Entry]) -> list[Entry]:
@@ -148,9 +150,8 @@ def _topic_entries(query: Query, retriever: Retriever, settings: Settings) -> li
     officials' words only through the thesaurus, which its signals do not read)."""
     leading = _leading_entries(query, retriever, settings)
     if not query.mentions:
-        want = set(query.topic_content)  # and the entries whose titles name the topic
-        titled = [e for e in retriever.entries if want and want <= set(tokens(e.title)) and e not in leading]
-        return leading + titled
+        # and the entries whose titles name the topic
+        return leading + [e for e in _titled(retriever, query.topic_content, retriever.entries) if e not in leading]
     from qa.answers.coverage import judge
 
     about = [j.entry for j in judge(query, retriever, settings).about]
@@ -184,7 +185,7 @@ def _naming(retriever: Retriever, query: Query) -> list[Entry]:
     n = len(words)
     found = []
     for i in retriever.bm25.containing(words).tolist():  # only entries holding every word are read
-        title, sentences = tokens(retriever.entries[i].title), retriever.sentence_tokens[i]
+        title, sentences = retriever.title_tokens[i], retriever.sentence_tokens[i]
         if any(seq[k : k + n] == words for seq in (title, *sentences) for k in range(len(seq) - n + 1)):
             found.append(retriever.entries[i])
     return found

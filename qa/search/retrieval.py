@@ -77,6 +77,7 @@ class Retriever:
         self.sentences = [split_sentences(e.summary) for e in self.entries]
         self.bm25 = BM25([self._entry_tokens(e) for e in self.entries])
         self.sentence_tokens = [[tokens(s) for s in sents] for sents in self.sentences]
+        self.title_tokens = [tokens(e.title) for e in self.entries]
         self.mentions = [economies_in(f"{e.institution} {e.title}") for e in self.entries]
         self.mentions_text = [m | economies_in(e.summary) for m, e in zip(self.mentions, self.entries, strict=True)]
         # What rank() and _boosts() need as arrays, so a question costs numpy work, not a loop over entries.
