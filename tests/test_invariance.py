@@ -221,6 +221,30 @@ def test_every_wording_of_a_list_gives_the_same_list(assistant, intent):
         assert count == 0 and ids == ()
     else:
         assert count and count == len(ids)
+    if intent in EXPECTED:  # the intent's entries, as the catalogue's own fields define them
+        assert set(ids) == {e.id for e in assistant.catalogue.entries if EXPECTED[intent](e)}
+
+
+def _in(year: int, month: int | None = None):
+    return lambda e: e.date.year == year and (month is None or e.date.month == month)
+
+
+EXPECTED = {
+    "blockchain 2022": lambda e: _in(2022)(e) and "blockchain" in e.summary.lower(),
+    "payments 2022": lambda e: _in(2022)(e) and e.subcategory == "Cross-border Payments",
+    "low-value shipments 2021": lambda e: _in(2021)(e) and e.category == "Low-value shipments",
+    "ITC": lambda e: e.institution == "ITC",
+    "UNCTAD": lambda e: e.institution == "UNCTAD",
+    "WIPO": lambda e: e.institution == "WIPO",
+    "GEA": lambda e: e.institution == "Global Express Association",
+    "October 2022": _in(2022, 10),
+    "second quarter 2022": lambda e: e.date.year == 2022 and 4 <= e.date.month <= 6,
+    "July 2021": _in(2021, 7),
+    "financing category": lambda e: e.category == "MSME Financing",
+    "digital category": lambda e: e.category == "Digital",
+    "private sector 2021": lambda e: _in(2021)(e) and e.institution_type == "Other",
+    "IOs in 2022": lambda e: _in(2022)(e) and e.institution_type == "IO",
+}
 
 
 def test_list_intents_give_the_entries_the_catalogue_holds(assistant):

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.question.frames import frame_of
+from qa.question.reader import frame_of
+from qa.question.slots import toks
 
 from .conftest import ROOT, SEED
 from .test_reliability_support import cli
@@ -166,4 +167,4 @@ def test_chat_save_writes_the_conversation_and_never_overwrites(built_index: Pat
     ],
 )  # fmt: skip
 def test_the_frame_is_read_from_any_wording(frame: str | None, wordings: list[str]):
-    assert [frame_of(w) for w in wordings] == [frame] * len(wordings)
+    assert [frame_of(toks(w), w) for w in wordings] == [frame] * len(wordings)

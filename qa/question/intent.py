@@ -6,7 +6,7 @@ found in :mod:`qa.question.slots` and the whole line is read by :mod:`qa.questio
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qa.question import slots as sl
@@ -77,13 +77,6 @@ def find_types(text: str) -> list[str]:
     ts = sl.toks(text)
     forum = {k for i, j, _ in sl.find_phrase(ts, v.phrases(v.FORUM), set()) for k in range(i, j)}
     return sl.find_types(ts, forum)[0]
-
-
-def find_institutions(text: str, aliases: Mapping[str, set[str]]) -> list[str]:
-    """Institutions a text names by name, acronym or economy ("Canada" -> Government of Canada, ...)."""
-    ts = sl.toks(text)
-    forum = {k for i, j, _ in sl.find_phrase(ts, v.phrases(v.FORUM), set()) for k in range(i, j)}
-    return sl.find_institutions(ts, text, aliases, forum)[0]
 
 
 def find_categories(text: str, names: Sequence[str], everyday: bool = False) -> list[str]:

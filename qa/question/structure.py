@@ -33,11 +33,6 @@ def list_form(question: str) -> bool:
     return reader.read(question, {}, ()).listing
 
 
-def asks_meeting(question: str) -> bool:
-    """The question is about a meeting (a date of the group), not one presentation."""
-    return sl.find_meeting(sl.toks(question), set())[0]
-
-
 def period_is_when(question: str, period_text: str) -> bool:
     """The period says when something was presented ("in 2024?"), not which thing is meant ("the 2020 package")."""
     found = sl.find_period(sl.toks(question), question, set())
