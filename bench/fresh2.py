@@ -328,7 +328,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--catalogue", default=None)
     parser.add_argument("--index", default=None)
     parser.add_argument("--show-misses", action="store_true", help="the tune half's misses (never the untouched)")
+    parser.add_argument("--dir", default=None, help="score the blind sets of another folder (bench/fresh3, ...)")
     args = parser.parse_args(argv)
+    if args.dir:
+        global SETS_DIR
+        SETS_DIR = (ROOT / args.dir) if not Path(args.dir).is_absolute() else Path(args.dir)
     from qa.service import open_assistant
 
     assistant = open_assistant(args.catalogue, args.index, None, on_status=lambda m: print(m, file=sys.stderr))
