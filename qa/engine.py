@@ -29,7 +29,7 @@ from qa.answers.evidence import default_model, evidence
 from qa.answers.facts import compose_fact
 from qa.answers.lists import answer_list
 from qa.answers.model import Answer, Trace
-from qa.answers.order import answer_order, outside
+from qa.answers.order import answer_meeting, answer_order, outside
 from qa.answers.search import answer_search
 from qa.answers.spans import compare, overview, uncovered, yes_no
 from qa.answers.support import Support, apply, grade
@@ -70,8 +70,13 @@ class Assistant:
 
     def read(self, question: str) -> Query:
         """The question, cleaned and read once, with its encoded vector."""
-        query = read_query(clean_question(question), self.lexicon)
+        query = read_query(clean_question(question), self.lexicon, self.close)
         return query.with_vector(self.retriever.query_vector(query.text))
+
+    def close(self, words: str) -> bool:
+        """Words no entry uses are close in meaning to one: their best cosine clears the floor below which
+        nothing in the catalogue is about a question (``Settings.abstain_floor``)."""
+        return self.retriever.closest(words) >= self.settings.abstain_floor
 
     def answer(self, question: str | Query, *, top_k: int = 5) -> Answer:
         """Route the query: a period the catalogue does not cover gets what it covers; a total is counted
@@ -104,6 +109,8 @@ class Assistant:
             return answer_total(query, self.retriever)
         if route == "order" and (picked := answer_order(query, self.retriever, self.settings)) is not None:
             return picked
+        if route == "meeting" and (met := answer_meeting(query, self.retriever)) is not None:
+            return met
         if query.kind in ("list", "count"):
             listed = answer_list(query, self.retriever, self.settings)
             if listed is not None:

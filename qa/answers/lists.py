@@ -4,37 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
 
 from qa.answers.abstain import should_abstain
 from qa.answers.facts import compose_fact
 from qa.answers.model import Answer, Citation
-from qa.catalogue.dates import format_date, month_end
+from qa.catalogue.dates import format_date
 from qa.catalogue.filters import Filter
 from qa.catalogue.model import Entry
-from qa.question.periods import Period
+from qa.question.phrasing import as_question, describe, join
 from qa.question.query import Query
-from qa.question.text import tokens
-from qa.question.vocabulary import PERIOD_PREPOSITIONS
+from qa.question.text import content_tokens, tokens
 from qa.search.retrieval import Retriever, Scored
 from qa.settings import DEFAULT, Settings
 
 # A topic list ("Who presented on cyber security?") is the leading group of the ranking: the entries above
 # the largest drop in fused score among the first Settings.topic_window (qa.settings).
-TYPE_WORDS = {
-    "Member": "members",
-    "IO": "international organizations",
-    "Secretariat": "the Secretariat",
-    "Other": "other institutions",
-    "organized by Member": "institutions invited by a member",
-}
+
 
 
 def answer_list(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> Answer | None:
     """The complete answer to a list or count question, or None when it is really a fact question."""
     chosen = select(query, retriever, settings)
     if chosen is None:
-        if query.frame:  # "Has anyone presented on X?" read as a list, with nothing about X
+        if query.frame or not _topic_words(query):  # "Has anyone presented on X?", "talks on mining": nothing about X
             from qa.answers.coverage import judge
             from qa.answers.spans import uncovered
 
@@ -42,13 +34,24 @@ def answer_list(query: Query, retriever: Retriever, settings: Settings = DEFAULT
             return replace(said, kind=query.kind)
         return None
     entries, on_topic, matched = chosen
+    if query.structural and query.topic and (not entries or (query.topic_asked and not _topic_of(query, retriever))):
+        # The strictest reading finds nothing (or its topic is a word no entry uses); the slots alone find entries.
+        pool = sorted(query.filter.apply(retriever.entries), key=lambda e: e.date)
+        if pool and query.topic_asked:  # "talks by UNCTAD on mining": say there are none, and show the slots' list
+            return _none_on_topic(query, pool)
+        if pool:  # "... did the WTO Secretariat run over the period": the slots' list, the other words not used
+            unused = tuple(dict.fromkeys([*query.unused, *_topic_surface(query)]))
+            query = replace(query, topic="", topic_content=(), unused=unused)
+            entries = pool
     if query.category_text and not all(Filter(categories=query.categories).passes(e) for e in entries):
         # the category and entries elsewhere whose titles name it: the heading says both
-        heading = f"{query.category_text} ({_join(list(query.categories))} and titles that name it)"
+        heading = f"{query.category_text} ({join(list(query.categories))} and titles that name it)"
         query, on_topic = replace(query, categories=(), topic=heading), True
     if len(entries) == 1:
-        return _single(query, retriever, settings, entries[0], on_topic)
-    return _compose(query, entries, on_topic=on_topic, matched=matched, nearest=_nearest(query, retriever))
+        listed = _single(query, retriever, settings, entries[0], on_topic)
+    else:
+        listed = _compose(query, entries, on_topic=on_topic, matched=matched, nearest=_nearest(query, retriever))
+    return replace(listed, read_as=as_question(query)) if query.unused else listed
 
 
 def _nearest(query: Query, retriever: Retriever) -> str:
@@ -87,6 +90,8 @@ def select(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> 
         if not entries:
             return None
         matched = True
+    elif query.topic_asked:  # "talks on mining": the whole topic is a word no entry uses
+        return None
     else:
         entries = list(retriever.entries)
     return sorted(entries, key=lambda e: e.date), on_topic, matched
@@ -108,7 +113,18 @@ _LIST_WORDS |= set(tokens("catalogue catalog total altogether overall hold conta
 
 
 def _topic_words(query: Query) -> list[str]:
-    return [t for t in query.topic_content if t not in _LIST_WORDS]
+    """The topic's grounded words: those no entry uses filter nothing (qa.question.grounding)."""
+    unused = _unused(query)
+    return [t for t in query.topic_content if t not in _LIST_WORDS and t not in unused]
+
+
+def _topic_surface(query: Query) -> list[str]:
+    """The topic's content words as written."""
+    return [w for w in query.topic.split() if content_tokens(w)]
+
+
+def _unused(query: Query) -> set[str]:
+    return {t for w in query.unused for t in tokens(w)}
 
 
 def _topic_of(query: Query, retriever: Retriever) -> list[str]:
@@ -121,6 +137,7 @@ def _topic_of(query: Query, retriever: Retriever) -> list[str]:
     for name in query.categories:
         covered.update(tokens(name))
     covered.update(query.period_tokens)
+    covered.update(_unused(query))
     return [t for t in query.topic_content if t not in covered and not t.isdigit()]
 
 
@@ -202,60 +219,21 @@ def _leading_group(ranked: list[Scored], settings: Settings) -> list[Entry]:
     return [s.entry for s in window if s.dense >= settings.topic_min_dense]
 
 
-def describe(intent: Query, by: str | None = None, on_topic: bool = False) -> str:
-    """ "by the ITC in October 2022", in words a person would use; ``on_topic``: the topic narrowed the list."""
-    parts = []
-    if by:
-        parts.append(f"by {by}")
-    elif intent.institutions:
-        parts.append("by " + _join(list(intent.institutions)))
-    if intent.types:
-        parts.append("by " + _join([TYPE_WORDS[t] for t in intent.types]))
-    if intent.categories:
-        parts.append("in " + _join(list(intent.categories)))
-    elif intent.topic and (on_topic or not (intent.institutions or intent.types or intent.period)):
-        parts.append(f"on {_without_period(intent)}")
-    if intent.period:
-        parts.append(period_words(intent.period))
-    return " ".join(parts)
-
-
-def _without_period(intent: Query) -> str:
-    """The topic without the words that named the period, which the heading gives on its own."""
-    topic = intent.topic
-    if intent.period and intent.period.text and intent.period.text in topic:
-        topic = topic.replace(intent.period.text, " ")
-        words = topic.split()
-        while words and words[-1].lower() in PERIOD_PREPOSITIONS:
-            words.pop()
-        topic = " ".join(words)
-    return topic.strip() or intent.topic
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
-
-
-def period_words(p: Period) -> str:
-    if p.month is not None:
-        return f"in {date(2000, p.month, 1):%B}" + (
-            f" {period_words(replace(p, month=None))}" if p.start or p.end else ""
-        )
-    lo, hi = p.start, p.end
-    if lo and hi:
-        if lo == hi:
-            return f"on {format_date(lo)}"
-        if lo.day == 1 and hi == month_end(hi.year, hi.month):
-            if (lo.year, lo.month) == (hi.year, hi.month):
-                return f"in {lo:%B %Y}"
-            if lo.month == 1 and hi.month == 12:
-                return f"in {lo.year}" if lo.year == hi.year else f"from {lo.year} to {hi.year}"
-            return f"from {lo:%B %Y} to {hi:%B %Y}"
-        return f"from {format_date(lo)} to {format_date(hi)}"
-    if lo:
-        return f"since {format_date(lo)}"
-    assert hi is not None
-    return f"up to {format_date(hi)}"
+def _none_on_topic(query: Query, pool: list[Entry]) -> Answer:
+    """ "No presentation by UNCTAD is about mining; its 3 presentations are: ...": the asked list is empty
+    (count 0), and what the slots alone find is shown as related, not as the answer."""
+    bare = replace(query, topic="", topic_content=(), category_text="")
+    scope = describe(bare)
+    topic = query.topic.strip() or " ".join(query.unused)
+    verb = "is about" if _topic_words(query) else "mentions"  # "mentions mining": no entry uses the word
+    n = len(pool)
+    whose = f"its {n} presentation{'s are' if n > 1 else ' is'}"
+    if len(query.institutions) != 1:
+        whose = f"the {n} presentation{'s' if n > 1 else ''}{' ' + scope if scope else ''} {'are' if n > 1 else 'is'}"
+    lines = [f"No presentation{' ' + scope if scope else ''} {verb} {topic}; {whose}:"]
+    related = tuple(Citation(i + 1, e) for i, e in enumerate(pool))
+    lines += [f"[{c.n}] {format_date(c.entry.date)}: {c.entry.title} ({c.entry.institution})" for c in related]
+    return Answer(query.text, "\n".join(lines), count=0, kind=query.kind, related=related)
 
 
 def others(query: Query, entries: list[Entry], question: str | None = None) -> Answer:

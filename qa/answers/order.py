@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from qa.answers.facts import compose_fact
-from qa.answers.lists import describe, period_words, select
+from qa.answers.lists import select
 from qa.answers.model import Answer, Citation
 from qa.catalogue.dates import format_date
 from qa.catalogue.model import Entry
 from qa.question.glossary import expansions
+from qa.question.phrasing import describe, period_words
 from qa.question.query import Query
 from qa.question.structure import without_order
 from qa.question.text import content_tokens, tokens
@@ -52,6 +53,32 @@ def answer_order(query: Query, retriever: Retriever, settings: Settings = DEFAUL
     if len(ones) > 1:
         return _listed(query, ones, f"The {word} presentations{scope} were given on {format_date(day)}:")
     return _one(query, topical, retriever, settings, ones[0], f"The {word} presentation{scope}")
+
+
+def answer_meeting(query: Query, retriever: Retriever) -> Answer | None:
+    """ "What else was presented at the same meeting as Bahrain's ETR Law?": the other presentations of the
+    date of the one the question names; None when no entry stands out as the one named."""
+    candidates = [i for i, x in enumerate(retriever.entries) if x.institution in query.institutions] or None
+    if query.topic:
+        query = replace(query.on_topic(), vector=retriever.query_vector(query.topic))
+    ranked = retriever.rank(query, candidates, limit=2)
+    if not ranked:
+        return None
+    anchor = ranked[0]
+    named = set(content_tokens(f"{anchor.entry.title} {anchor.entry.institution}"))
+    words = set(query.topic_content)
+    if candidates is None and (not words or len(words & named) * 2 < len(words)):  # the topic names the talk
+        return None
+    if candidates is not None and len({retriever.entries[i].date for i in candidates}) > 1 and not words & named:
+        return None  # a presenter of several meetings, and nothing says which
+    e = anchor.entry
+    others = [x for x in retriever.entries if x.date == e.date and x.id != e.id]
+    head = (
+        f"The catalogue has {_presentations(len(others))} besides {e.title} ({e.institution}) "
+        f"at the meeting of {format_date(e.date)}" + (":" if others else ".")
+    )
+    listed = _listed(query, others, head)
+    return replace(listed, count=len(others))
 
 
 def outside(query: Query, entries: Sequence[Entry]) -> Answer | None:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from qa.answers.lists import TYPE_WORDS, describe
 from qa.answers.model import Answer, Citation
 from qa.catalogue.dates import format_date
 from qa.catalogue.institutions import norm
 from qa.catalogue.model import Entry
+from qa.question.phrasing import TYPE_WORDS, describe
 from qa.question.query import Query
 from qa.search.retrieval import Retriever
 

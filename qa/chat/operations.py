@@ -11,6 +11,8 @@ from typing import Any
 
 from qa.answers.abstain import abstain
 from qa.answers.lists import others
+from qa.question.intent import presenter_phrase
+from qa.question.phrasing import TYPE_WORDS, as_question, join
 from qa.answers.model import Answer, Citation
 from qa.catalogue.dates import format_date
 from qa.catalogue.filters import Filter
@@ -98,7 +100,10 @@ def read_line(lexicon: Lexicon, text: str) -> Line:
     k = 0
     while (step := next((len(p) for p in leads if lows[k : k + len(p)] == p), 0)) > 0:
         k += step
-    lead = k > 0
+    # A preface ended by a colon ("separate question: when did ...", "quick q: ..."): the question follows it.
+    colon = next((i + 1 for i, t in enumerate(ts[:5]) if text[t.end : t.end + 1] == ":"), 0)
+    k = max(k, colon)
+    lead = k > 0 and not colon
     rest = lows[k:]
     framed = bool(rest) and rest[0] in set(v.WH_WORDS.split()) | set(v.AUXILIARIES.split()) | set(
         v.LIST_OPENERS.split()
@@ -142,7 +147,7 @@ def read_line(lexicon: Lexicon, text: str) -> Line:
     if any(f" {p} " in joined for p in v.alternatives(v.SERIES_PREVIOUS) if p not in prepositions):
         series = "previous"
     same_meeting = any(f" {p} " in joined for p in v.alternatives(v.SAME_MEETING))
-    other = bool(set(lows) & set(v.OTHER_WORDS.split()))
+    other = any(w in v.OTHER_WORDS.split() and i not in r.taken for i, w in enumerate(lows))  # not "type Other"
     bare_which = rest[:1] == ["which"] and len(rest) > 1 and rest[1] in v.AUXILIARIES.split()  # "which were by X"
     # "any from Canada?", "were any by IOs?": a filter of the last list; "any talks on payments?" is a new question
     any_of = rest[:1] == ["any"] or rest[1:2] == ["any"] and rest[:1] in (["were"], ["was"], ["are"])
@@ -358,7 +363,7 @@ def narrow(asst: Assistant, text: str, line: Line, state: State | None, conv: An
         said.append("by " + " and ".join(institutions))
     if r.types:
         kept = [e for e in kept if e.institution_type in r.types]
-        said.append("by type " + " or ".join(r.types))
+        said.append("by " + join([TYPE_WORDS[t] for t in r.types]))
     if r.categories:
         kept = Filter(categories=tuple(r.categories)).apply(kept)
         said.append("in " + " and ".join(r.categories))
@@ -372,7 +377,7 @@ def narrow(asst: Assistant, text: str, line: Line, state: State | None, conv: An
         said.append("the later one" if line.order == "latest" else "the earlier one")
     if len(kept) > 1 and line.own:
         kept = _by_topic(asst, line, kept, said)
-    read = "those of the last list " + (", ".join(said) or "asked for")
+    read = f"Which of those were {', '.join(said)}?" if said else "Which of those?"
     if not kept and not line.narrow and state is not None and state.query is not None:
         return replace_slots(asst, text, line, state, conv)  # "what about the 13 October one?": not of those
     if not kept:
@@ -397,10 +402,10 @@ def replace_slots(asst: Assistant, text: str, line: Line, state: State | None, c
         if not ranked or not _about(asst, state.query.topic_content, ranked[0]):
             who = " or ".join(named)
             said = f"Nothing in the catalogue answers that: no presentation by {who} is about {subject}."
-            return Done(replace(abstain(text), text=said), query.describe(), query)
-        return Done(asst.compose(query, ranked), query.describe(), query)
+            return Done(replace(abstain(text), text=said), as_question(query), query)
+        return Done(asst.compose(query, ranked), as_question(query), query)
     answer = asst.answer(query, top_k=conv.top_k)
-    return Done(answer, query.describe(), query)
+    return Done(answer, as_question(query), query)
 
 
 def _about(asst: Assistant, words: tuple[str, ...], best: Any) -> bool:
@@ -480,6 +485,8 @@ def updated(asst: Assistant, prev: Query, line: Line) -> Query:
             drop |= set(tokens(economy))
         names = list(r.economies) or list(r.institutions)
         add += [t for n in names for t in content_tokens(n)]
+    elif (who := presenter_phrase(line.text, r)) is not None:  # "and by the World Bank?": no such presenter
+        changes.update(institutions=(), economies=(), presenter=who)
     if r.types:
         changes["types"] = tuple(r.types)
     if r.categories:
@@ -575,6 +582,6 @@ def _clarify(text: str, listed: tuple[Entry, ...]) -> Done:
 
 
 def _period_words(p: Any) -> str:
-    from qa.answers.lists import period_words
+    from qa.question.phrasing import period_words
 
     return period_words(p)

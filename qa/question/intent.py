@@ -47,7 +47,8 @@ def presenter_phrase(text: str, reading: Reading | None = None) -> str | None:
         ):
             j += 1
         words = [t.low for t in ts[i:j]]
-        if not set(words) <= _NOT_A_NAME and v.month_number(words[0]) is None:
+        region = set(words) <= v.stems(v.REGIONS) | {"the"} or {t.stem for t in ts[i:j]} <= v.stems(v.REGIONS)
+        if not set(words) <= _NOT_A_NAME and v.month_number(words[0]) is None and not region:  # a region is a place
             k = i - 1
             while k >= 0 and ts[k].low == "the":
                 k -= 1

@@ -9,7 +9,7 @@ The :class:`Lexicon` is what the reader knows of the catalogue (its names and vo
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -19,6 +19,7 @@ from qa.catalogue.model import Catalogue
 from qa.question import reader
 from qa.question.asked import asked_for, counted_tokens, expanded_acronyms, focus_phrase, ordinal_words
 from qa.question.glossary import expansions
+from qa.question.grounding import ground, topic_asked
 from qa.question.intent import presenter_phrase
 from qa.question.places import economies_in
 from qa.question.slots import Period
@@ -88,6 +89,8 @@ class Query:
     meeting: bool = False  # a meeting (every presentation of one date) is asked about
     period_when: bool = False  # the period says when things were presented ("in 2024?"), not "the 2020 package"
     total: str | None = None  # "meetings", "institutions", "categories", "most" (presenter), "most-category", ...
+    unused: tuple[str, ...] = ()  # topic words no entry grounds, as written ("thx", "bucket"): they filter nothing
+    topic_asked: bool = False  # those words were asked as the topic ("talks on mining"), not said in passing
     vector: Any = field(default=None, compare=False, repr=False)  # the encoded question, set by the engine
 
     @property
@@ -150,35 +153,30 @@ class Query:
             "order": self.order,
             "meeting": self.meeting,
             "total": self.total,
+            "unused": list(self.unused),
         }
 
-    def describe(self) -> str:
-        """One line: how the question was read."""
-        parts = [self.kind]
-        for name, value in self.to_json().items():
-            if name in ("text", "kind", "content", "expansions") or not value:
-                continue
-            parts.append(f"{name}={value['text'] if name == 'period' else value}")
-        return " ".join(parts)
 
 
-def read_query(text: str, lexicon: Lexicon) -> Query:
-    """Read a cleaned question once into a :class:`Query`, misspelt words corrected first."""
+def read_query(text: str, lexicon: Lexicon, close: Callable[[str], bool] | None = None) -> Query:
+    """Read a cleaned question once into a :class:`Query`, misspelt words corrected first. ``close`` says
+    whether words no entry uses are close in meaning to an entry (:mod:`qa.question.grounding`)."""
     if lexicon.speller is not None:
         corrected, fixes = lexicon.speller.correct_text(text)
         if fixes:
-            return replace(_read(corrected, lexicon), typed=text, corrections=fixes)
-    return _read(text, lexicon)
+            return replace(_read(corrected, lexicon, close), typed=text, corrections=fixes)
+    return _read(text, lexicon, close)
 
 
-def _read(text: str, lexicon: Lexicon) -> Query:
-    r = reader.read(text, lexicon.aliases, lexicon.categories)
+def _read(text: str, lexicon: Lexicon, close: Callable[[str], bool] | None = None) -> Query:
+    r = reader.read(text, lexicon.aliases, lexicon.categories, known=lexicon.vocabulary)
+    grounding = ground(r.topic, lexicon.vocabulary, close)
     said = r.text
     period = r.period
     content = content_tokens(said)
     subject = content_tokens(_without_forum(said, r))
     topic_content = content_tokens(r.topic)
-    listing = r.kind == "list" or (r.listing and r.kind in ("order", "total"))
+    listing = r.kind in ("list", "meeting") or (r.listing and r.kind in ("order", "total"))
     kind = "count" if r.kind == "count" else "list" if listing else "fact"
     asked = asked_for(said)
     return Query(
@@ -215,6 +213,8 @@ def _read(text: str, lexicon: Lexicon) -> Query:
         meeting=r.meeting,
         period_when=bool(period) and r.period_when,
         total=r.total,
+        unused=grounding.unused,
+        topic_asked=topic_asked(r.toks, r.topic),
     )
 
 

@@ -35,6 +35,7 @@ class Reading:
     category_text: str = ""  # those words, as written ("intellectual property")
     order: str | None = None
     meeting: bool = False
+    same_meeting: bool = False  # asks for the meeting another presentation was given at ("same day as X")
     total: str | None = None
     count: bool = False  # asks how many presentations
     how_many: bool = False  # asks how many of anything
@@ -43,6 +44,7 @@ class Reading:
     search: bool = False  # a few words typed into a search box
     mentions: bool = False  # asks for passing mentions too
     topic: str = ""  # the words left over, as written
+    grounded: bool = False  # some word of the topic is one the catalogue uses (qa.question.grounding)
     forum: set[int] = field(default_factory=set)  # tokens naming the forum ("the WTO Informal Working Group")
     kind: str = "fact"  # decided by KINDS
     taken: set[int] = field(default_factory=set)
@@ -81,6 +83,7 @@ def read(
     categories: Sequence[str],
     today: date | None = None,
     follow_up: bool = False,
+    known: frozenset[str] = frozenset(),
 ) -> Reading:
     """Read one line: slots, frame, kind and topic. A follow-up's types are always read ("which of those
     came from an IO?"); a first question's only when it asks for presentations."""
@@ -95,14 +98,19 @@ def read(
         r.period, lo, hi, r.period_when = found
         r.period_span = (lo, hi)
         taken |= set(range(lo, hi))
-    r.how_many, about_presentations, counted = sl.find_count(ts)
+    asides = _asides(ts, known)
+    start = next((i for i, t in enumerate(ts) if i not in asides and t.low not in _LEADS), 0)
+    r.how_many, about_presentations, counted = sl.find_count(ts, start)
     r.count = r.how_many and about_presentations
     r.frame = frame_of(ts, said)
     r.total = sl.find_total(ts, said, r.how_many)
     r.order, order_at = sl.find_order(ts, taken)
     taken |= order_at
     r.meeting, meeting_at = sl.find_meeting(ts, taken)
-    r.listing = list_form(ts, taken)
+    same = sl.find_phrase(ts, v.phrases(v.SAME_MEETING), taken)
+    r.same_meeting = bool(same) and not follow_up
+    meeting_at |= {k for i, j, _ in same for k in range(i, j)} if r.same_meeting else set()
+    r.listing = list_form(ts, taken | asides)
     r.mentions = any(t.stem in v.stems(v.MENTION_VERBS) for t in ts)
     structural = r.count or r.listing or bool(r.order) or bool(r.total) or r.meeting
     r.institutions, inst_at = sl.find_institutions(ts, said, aliases, taken | forum, family=structural or follow_up)
@@ -131,8 +139,31 @@ def read(
         r.category_words = False
         r.category_text = ""
         r.topic = topic_of(said, ts, r.taken)
+    r.grounded = bool(content_tokens(r.topic)) and (not known or any(t in known for t in content_tokens(r.topic)))
     r.kind = kind_of(r)
     return r
+
+
+@cache
+def _grammar() -> frozenset[str]:
+    """Every word the question tables write, as written (lower case)."""
+    tables = (v.WH_WORDS, v.AUXILIARIES, v.LIST_OPENERS, v.PRESENT_VERBS, v.MENTION_VERBS, v.PRESENTATION_NOUNS,
+              v.PRESENTER_NOUNS, v.MEETING_NOUNS, v.FRAME_WORDS, v.OVERVIEW_WORDS, v.TYPE_CUES, v.STOP_WORDS,
+              v.ASK_VERBS, v.LIST_WORDS, v.COMPARE_WORDS, v.YESNO_OPENERS, v.FOLLOW_LEADS.replace("|", " "))
+    return frozenset(w for table in tables for w in v.forms(table))
+
+
+def _asides(ts: Sequence[Tok], known: frozenset[str]) -> set[int]:
+    """Leading words that neither the catalogue nor the question's grammar knows ("kindly", "hey", "quick q:"):
+    asides before the question, skipped when looking for how it starts. Without ``known``, none."""
+    if not known:
+        return set()
+    out: set[int] = set()
+    for i, t in enumerate(ts):
+        if t.stem in known or t.low in _grammar() or t.upper:
+            break
+        out.add(i)
+    return out
 
 
 def _said_as_category(ts: Sequence[Tok], name: str) -> bool:
@@ -169,7 +200,7 @@ def frame_of(ts: Sequence[Tok], text: str) -> str | None:
     return None
 
 
-_LEADS = frozenset("please and so ok okay now then".split())
+_LEADS = v.forms(v.LEADS)
 _TYPE_WORDS = frozenset(
     w for table in v.TYPES.values() for p in v.alternatives(table) for w in p.split() if " " not in p
 )
@@ -248,11 +279,14 @@ KINDS: tuple[tuple[str, Callable[[Reading], bool]], ...] = (
     ("yesno", lambda r: r.frame == "yesno"),
     ("total", lambda r: bool(r.total)),
     ("order", lambda r: bool(r.order)),
+    ("meeting", lambda r: r.same_meeting and bool(r.topic or r.institutions) and not r.period),
     ("overview", lambda r: r.frame == "overview"),
     ("count", lambda r: r.count),
     (
         "list",
-        lambda r: r.listing or (r.meeting and bool(r.period)) or (bool(r.period) and not r.topic and not r.how_many),
+        lambda r: r.listing
+        or (r.meeting and bool(r.period))
+        or (bool(r.period or r.categories or r.types) and not r.grounded and not r.how_many and not r.frame),
     ),
     ("search", lambda r: r.search),
     ("fact", lambda r: True),

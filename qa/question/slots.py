@@ -367,8 +367,8 @@ def find_institutions(
             if f" {key} " in f" {norm(inst)} " and inst not in found:
                 found.append(inst)
         for i, t in enumerate(ts):
-            if norm(t.low) in key.split() and i not in taken:
-                used.add(i)
+            if (norm(t.low) in key.split() or economy in economies_in(t.low)) and i not in taken:
+                used.add(i)  # "Canada", and "Canadian"
     # An acronym inside a longer name that also matched ("ICC" in "ICC-UK" said as ICC-UK) is the longer one's.
     said = {norm(" ".join(t.low for t in ts[i:j] if t.low != "the")) for i, j, _ in spans}
     out = [
@@ -503,8 +503,9 @@ def find_meeting(ts: Sequence[Tok], taken: set[int]) -> tuple[bool, set[int]]:
     return bool(used), used
 
 
-def find_count(ts: Sequence[Tok]) -> tuple[bool, bool, set[int]]:
-    """("how many"/"how often"/"number of" asked, it counts presentations, the tokens it took)."""
+def find_count(ts: Sequence[Tok], start: int = 0) -> tuple[bool, bool, set[int]]:
+    """("how many"/"how often"/"number of" asked, it counts presentations, the tokens it took); "count" and
+    "tally" ask only as the question's first word (``start``: past "please", "kindly", ...)."""
     lows = [t.low for t in ts]
     things = v.stems(v.PRESENTATION_NOUNS) | {"time", "times"}
     verbs = v.forms(v.PRESENT_VERBS)
@@ -513,7 +514,7 @@ def find_count(ts: Sequence[Tok]) -> tuple[bool, bool, set[int]]:
         single = lows[i]
         if pair in v.HOW_MANY:
             k = i + 2
-        elif single in ("count", "tally") and i == 0:
+        elif single in ("count", "tally") and i == start:
             k = i + 1
         else:
             continue

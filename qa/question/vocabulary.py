@@ -36,7 +36,7 @@ PRESENTATION_NOUNS = """presentation presentations talk talks session sessions b
 contributions update updates slide slides deck decks entry entries item items one ones lecture lectures"""
 # The nouns that, in a fragment or after "were there any", ask for presentations ("blockchain talks 2022").
 LIST_NOUNS = """presentation presentations talk talks session sessions briefing briefings contribution contributions
-lecture lectures presenter presenters speaker speakers"""
+lecture lectures presenter presenters speaker speakers entry entries"""
 # Nouns for who presented.
 PRESENTER_NOUNS = """presenter presenters speaker speakers institution institutions organisation organisations
 organization organizations body bodies agency agencies entity entities"""
@@ -58,7 +58,7 @@ NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a": 
 PERIOD_PREPOSITIONS = {
     "in": "in", "during": "in", "on": "in", "at": "in", "of": "in", "from": "in", "within": "in", "throughout": "in",
     "since": "since", "after": "after", "before": "before", "until": "until", "till": "until", "through": "until",
-    "by": "until", "to": "until",
+    "by": "until", "to": "until", "dated": "in",
 }  # fmt: skip
 # Several words that act as one preposition.
 PERIOD_PHRASES = {
@@ -127,7 +127,7 @@ TYPES = {
     "Secretariat": "secretariat|wto secretariat|the secretariat",
     "Member": "member|members|government|governments|member government|member governments|member state|"
     "member states|member economies|member countries|national government",
-    "Other": "type other|classed as other|classified as other|listed as other|marked as other|other presenters|"
+    "Other": "type other|other-type|other type|classed as other|classified as other|listed as other|marked as other|other presenters|"
     "other institutions|other organisations|other organizations|private sector|private-sector|private companies|"
     "private firms|industry associations|industry association|non-governmental|ngo|ngos|civil society|"
     "business associations|business association",
@@ -160,6 +160,13 @@ CATEGORY_WORDS = {
     "other": "other topics",
 }
 
+# Places -----------------------------------------------------------------------------------------------
+
+# Regions and their adjectives: a place a talk is about, never a presenter ("What did the Europeans say ...?").
+REGIONS = """europe european europeans africa african africans asia asian asians america american americans
+latin caribbean pacific gulf arab arabs middle eastern western northern southern nordic balkan mediterranean
+oceania"""
+
 # Question frames --------------------------------------------------------------------------------------
 
 WH_WORDS = "who whom whose what which when where why how"
@@ -168,10 +175,14 @@ ASK_VERBS = "tell explain describe summarise summarize please"
 # Words that say a one-word category name is meant as the category ("the Digital category", "under Digital").
 CATEGORY_CUES = "category section theme"
 AUXILIARIES = "is are was were do does did has have had can could will would should may might"
+# Words a question may open with before it starts ("please list ...", "hey, which talks ...").
+LEADS = "please and so ok okay now then kindly hey hi hello well"
 # Openers of a list request: "list the ...", "show me ...", "were there any ...".
 LIST_OPENERS = "list show name enumerate give find get display"
 LIST_WORDS = "all every everything any anything anyone anybody ones"
 # Words after which the topic starts, and other function words of the frame.
+# The words that introduce an asked topic ("talks on mining", "anything about payments").
+TOPIC_MARKERS = "on about regarding concerning re covering"
 TOPIC_PREPOSITIONS = """on about regarding concerning re covering related relating around touching into of for
 with to in at by"""
 FRAME_WORDS = """please tell me us i we you kindly thanks there were was been being any anything something
@@ -234,7 +245,7 @@ again|follow-up|follow up"""
 SERIES_PREVIOUS = "previous|earlier|prior|preceding|before"
 OTHER_WORDS = "else other others another"
 SAME_MEETING = """same day|same date|same meeting|same session|that day|that meeting|that date|that session|alongside|
-this meeting|this day|this session"""
+this meeting|this day|this session|meeting where|meeting at which|meeting in which|session where|day when|day on which"""
 
 # Stop words -------------------------------------------------------------------------------------------
 

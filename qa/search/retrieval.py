@@ -108,6 +108,17 @@ class Retriever:
     def query_vector(self, question: str) -> np.ndarray | None:
         return self.dense.encode(question) if self.dense else None
 
+    def closest(self, text: str) -> float:
+        """The best cosine of ``text`` to any entry or summary sentence (0.0 without a dense index)."""
+        qvec = self.query_vector(text)
+        if qvec is None:
+            return 0.0
+        if self._rows is not None and self._rows.dense is self.dense:
+            entry_dense, sentence_best, _ = self._rows.scores(qvec, len(self.entries))
+            return float(max(entry_dense.max(initial=0.0), sentence_best.max(initial=0.0)))
+        assert self.dense is not None
+        return float(max((float(v.max()) for v in self.dense.scores(qvec).values() if len(v)), default=0.0))
+
     def rank(self, query: Query, candidates: Sequence[int] | None = None, limit: int | None = None) -> list[Scored]:
         """Entries best first. ``candidates`` restricts to those positions (a structural filter); ``limit``
         returns only the best that many (the ranking is the same, only shorter, and cheaper at scale)."""

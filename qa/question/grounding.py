@@ -1,0 +1,86 @@
+"""Grounding the residue: which of the topic's words the catalogue can stand behind.
+
+A word left over once the slots are found is only a candidate topic. It filters an answer only when the
+catalogue grounds it: some entry uses it (folded and stemmed, after spelling correction), or a thesaurus
+word for it. Whether the words no entry uses are close in *meaning* to an entry is decided where the
+encoder is (:meth:`qa.engine.Assistant.read`), through ``close``.
+
+Nothing here lists filler words: "thx", "bucket" and "mining" are ungrounded because no entry of this
+catalogue uses them; "bucket" would filter a catalogue that spoke of buckets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from qa.question import vocabulary as v
+from qa.question.glossary import expansions
+from qa.question.slots import Tok
+from qa.question.text import content_tokens, tokens
+
+_WORD = re.compile(r"[\w'’&.-]+")
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """The topic's words split by whether the catalogue grounds them."""
+
+    grounded: tuple[str, ...]  # content tokens some entry uses (or a thesaurus word for them)
+    unused: tuple[str, ...]  # the other words, as written
+
+    @property
+    def whole(self) -> bool:
+        """No word of the topic is grounded (and there were some)."""
+        return bool(self.unused) and not self.grounded
+
+
+def ground(
+    topic: str, vocabulary: frozenset[str], close: Callable[[str], bool] | None = None
+) -> Grounding:
+    """Split ``topic`` into the content tokens the catalogue uses and the words it never does. A word no entry
+    uses is still grounded when ``close`` finds it close in meaning to an entry."""
+    grounded: list[str] = []
+    unused: list[str] = []
+    for word in _WORD.findall(topic):
+        content = content_tokens(word)
+        if not content:
+            continue
+        if all(t in vocabulary or set(expansions([t])) & vocabulary for t in content):
+            grounded += content
+        elif word not in unused:
+            unused.append(word.strip(".'’-"))
+    near = [w for w in unused if w and close is not None and close(w)]  # "cryptocurrency": no entry says it
+    grounded += [t for w in near for t in content_tokens(w)]
+    return Grounding(tuple(grounded), tuple(w for w in unused if w and w not in near))
+
+
+def without_words(text: str, words: Sequence[str]) -> str:
+    """``text`` without the given words (compared folded and stemmed), spacing tidied."""
+    drop = {t for w in words for t in tokens(w)}
+    kept = [w for w in _WORD.findall(text) if not (set(tokens(w)) and set(tokens(w)) <= drop)]
+    return " ".join(kept)
+
+
+def topic_asked(toks: Sequence[Tok], topic: str) -> bool:
+    """The topic was asked for: its words follow a topic marker ("talks on mining") or qualify a presentation
+    noun ("mining talks"), rather than stand apart from the question ("... run over the period", "... thx")."""
+    lows = [t.low for t in toks]
+    stop = v.stems(v.STOP_WORDS)
+    markers, nouns = set(v.TOPIC_MARKERS.split()), v.forms(v.PRESENTATION_NOUNS)
+    for word in _WORD.findall(topic.lower()):
+        if word not in lows or not content_tokens(word):
+            continue
+        i = lows.index(word)
+        k = i - 1
+        while k >= 0 and lows[k] not in markers and toks[k].stem not in stop:
+            k -= 1  # back over the topic's other words ("on deep sea mining")
+        while k >= 0 and lows[k] in ("the", "a", "an"):
+            k -= 1
+        j = i + 1
+        while j < len(lows) and toks[j].stem not in stop and lows[j] not in nouns:
+            j += 1
+        if (k >= 0 and lows[k] in markers) or (j < len(lows) and lows[j] in nouns):
+            return True
+    return False
