@@ -93,6 +93,9 @@ class Assistant:
         if beyond is not None:
             return beyond
         if (absent := absent_presenter(query, self.retriever)) is not None:
+            if not absent.related:  # nothing mentions the party either: the nearest to the rest, not an answer
+                ranked = self.retriever.rank(replace(query, presenter=None), limit=3)
+                absent = replace(absent, related=related([s for s in ranked if s.dense >= self.settings.abstain_floor]))
             rule = f"names {query.presenter} as presenter, and no institution of the catalogue goes by that name"
             decision = {"route": "presenter", "presenter": query.presenter, "answered": False, "rule": rule}
             return replace(absent, trace=Trace(query, (), decision))

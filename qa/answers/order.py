@@ -93,9 +93,9 @@ def outside(query: Query, entries: Sequence[Entry]) -> Answer | None:
     if query.kind in ("list", "count") or query.total:
         # Nothing the catalogue could say: a refusal, with the count a list or count question expects (0).
         return Answer(query.text, text, abstained=True, count=0, kind="abstain")
-    if query.order or query.period_when:
+    if query.order or query.period_when and query.presenting:
         return Answer(query.text, text, abstained=True, kind="abstain")
-    return None  # "the 2020 package" names a thing, not when it was presented
+    return None  # "the 2020 package" names a thing, "transfers in 2020" a time in the world, not a presentation's
 
 
 def _without_order_words(query: Query) -> Query:

@@ -11,8 +11,6 @@ from typing import Any
 
 from qa.answers.abstain import abstain
 from qa.answers.lists import others
-from qa.question.intent import presenter_phrase
-from qa.question.phrasing import TYPE_WORDS, as_question, join
 from qa.answers.model import Answer, Citation
 from qa.catalogue.dates import format_date
 from qa.catalogue.filters import Filter
@@ -23,6 +21,8 @@ from qa.errors import UsageError
 from qa.question import reader
 from qa.question import vocabulary as v
 from qa.question.glossary import expansions
+from qa.question.intent import presenter_phrase
+from qa.question.phrasing import TYPE_WORDS, as_question, join
 from qa.question.places import economies_in
 from qa.question.query import Lexicon, Query
 from qa.question.reader import Reading

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 from qa.catalogue.filters import Filter
 from qa.catalogue.institutions import institution_aliases
 from qa.catalogue.model import Catalogue
 from qa.question import reader
+from qa.question import vocabulary as v
 from qa.question.asked import asked_for, counted_tokens, expanded_acronyms, focus_phrase, ordinal_words
 from qa.question.glossary import expansions
 from qa.question.grounding import ground, topic_asked
@@ -89,6 +91,7 @@ class Query:
     meeting: bool = False  # a meeting (every presentation of one date) is asked about
     period_when: bool = False  # the period says when things were presented ("in 2024?"), not "the 2020 package"
     total: str | None = None  # "meetings", "institutions", "categories", "most" (presenter), "most-category", ...
+    presenting: bool = False  # the question speaks of presenting or presentations ("presented", "talks")
     unused: tuple[str, ...] = ()  # topic words no entry grounds, as written ("thx", "bucket"): they filter nothing
     topic_asked: bool = False  # those words were asked as the topic ("talks on mining"), not said in passing
     vector: Any = field(default=None, compare=False, repr=False)  # the encoded question, set by the engine
@@ -213,9 +216,15 @@ def _read(text: str, lexicon: Lexicon, close: Callable[[str], bool] | None = Non
         meeting=r.meeting,
         period_when=bool(period) and r.period_when,
         total=r.total,
+        presenting=any(t.low in _presenting_words() for t in r.toks),
         unused=grounding.unused,
         topic_asked=topic_asked(r.toks, r.topic),
     )
+
+
+@cache
+def _presenting_words() -> frozenset[str]:
+    return v.forms(v.PRESENT_VERBS) | v.forms(v.PRESENTATION_NOUNS) | v.forms(v.LIST_NOUNS) | v.forms(v.MEETING_NOUNS)
 
 
 def _without_forum(text: str, r: reader.Reading) -> str:
@@ -231,4 +240,8 @@ def _unknown_names(text: str, vocabulary: frozenset[str]) -> list[str]:
     names = [
         w for w in words if (w[0].isupper() and not w.isupper() or re.search(r"\d", w)) or len(w) > 1 and w.isupper()
     ]
-    return [w for w in names if not all(t in vocabulary for t in tokens(w)) and not economies_in(w)]
+    places = v.stems(v.REGIONS)
+    return [
+        w for w in names
+        if not all(t in vocabulary for t in tokens(w)) and not economies_in(w) and not set(tokens(w)) <= places
+    ]  # fmt: skip

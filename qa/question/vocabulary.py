@@ -127,7 +127,8 @@ TYPES = {
     "Secretariat": "secretariat|wto secretariat|the secretariat",
     "Member": "member|members|government|governments|member government|member governments|member state|"
     "member states|member economies|member countries|national government",
-    "Other": "type other|other-type|other type|classed as other|classified as other|listed as other|marked as other|other presenters|"
+    "Other": "type other|other-type|other type|classed as other|classified as other|listed as other|marked as other|"
+    "other presenters|"
     "other institutions|other organisations|other organizations|private sector|private-sector|private companies|"
     "private firms|industry associations|industry association|non-governmental|ngo|ngos|civil society|"
     "business associations|business association",
@@ -165,7 +166,7 @@ CATEGORY_WORDS = {
 # Regions and their adjectives: a place a talk is about, never a presenter ("What did the Europeans say ...?").
 REGIONS = """europe european europeans africa african africans asia asian asians america american americans
 latin caribbean pacific gulf arab arabs middle eastern western northern southern nordic balkan mediterranean
-oceania"""
+oceania southeast northeast southwest northwest sub-saharan"""
 
 # Question frames --------------------------------------------------------------------------------------
 
@@ -245,7 +246,8 @@ again|follow-up|follow up"""
 SERIES_PREVIOUS = "previous|earlier|prior|preceding|before"
 OTHER_WORDS = "else other others another"
 SAME_MEETING = """same day|same date|same meeting|same session|that day|that meeting|that date|that session|alongside|
-this meeting|this day|this session|meeting where|meeting at which|meeting in which|session where|day when|day on which"""
+this meeting|this day|this session|meeting where|meeting at which|meeting in which|session where|day when|
+day on which"""
 
 # Stop words -------------------------------------------------------------------------------------------
 
