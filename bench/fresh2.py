@@ -32,7 +32,7 @@ conversations through the real program, ``msme-qa chat --json``. Scores per row:
   nothing cited or count 0, and not a confident fact); per intent, ``intent right`` (every rewording exact)
   and ``intent same`` (every rewording gets the same citations and count), for structural and fact intents.
 - conversations: the last turn: expect first -> its first citation is gold; all -> its citations are gold;
-  clarify -> kind "clarify"; nothing -> nothing cited and refused or clarify. Rate overall and per operation.
+  clarify -> kind "clarify"; nothing -> nothing cited and refused, clarify or a count of 0 (as the structure rows). Rate overall and per operation.
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ def score_conversation(row: Row, gold: dict[str, set[str]], seen: Seen2) -> tupl
     elif want == "clarify":
         ok = s.kind == "clarify"
     else:
-        ok = not s.cited and (s.refused or s.kind in ("clarify", "abstain"))
+        ok = not s.cited and (s.refused or s.kind in ("clarify", "abstain") or s.count == 0)
     metrics: dict[str, Any] = {"last turn right": ok, row["operation"]: ok}
     return metrics, None if ok else f"[{row['operation']}, want {want}] {s.describe()}"
 

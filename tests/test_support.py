@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.answers.support import CHANGE_VERBS, indirect, premise
+from qa.question.clauses import change_verbs, indirect, premise
 from qa.question.text import tokens
 
 from .conftest import SEED
@@ -130,4 +130,4 @@ def test_a_question_becomes_a_clause_after_does_not_say(question: str, clause: s
 
 @pytest.mark.parametrize("word", ["stopped", "Dropping", "discontinued", "cancels", "raised", "falling"])
 def test_verbs_of_change_match_in_any_form(word: str):
-    assert set(tokens(word)) & CHANGE_VERBS
+    assert set(tokens(word)) & change_verbs()

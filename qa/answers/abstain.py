@@ -9,7 +9,6 @@ from qa.answers.model import Answer, Citation
 from qa.catalogue.dates import format_date
 from qa.question.intent import find_types
 from qa.question.query import Query
-from qa.question.text import tokens
 from qa.search.retrieval import Retriever, Scored
 from qa.settings import DEFAULT, Settings
 
@@ -54,7 +53,7 @@ def absent_presenter(query: Query, retriever: Retriever | None = None) -> Answer
     elif query.institutions or query.types or find_types(who):
         return None
     else:
-        name = f"the {who}" if f"the {who}".casefold() in query.text.casefold() else who
+        name = query.presenter_said or who
     return party_absent(query, name, retriever)
 
 
@@ -117,18 +116,10 @@ def related(ranked: Sequence[Scored], most: int = 3) -> tuple[Citation, ...]:
 
 def missing_text(query: Query, best: Scored, missing: Sequence[str]) -> str:
     """The refusal, saying what the closest presentation lacks when the question's words show it."""
-    words = [w for w in (surface(query.text, t) for t in missing[:2]) if w]
+    words = [w for w in map(query.surface, missing[:2]) if w]
     if not words:
         return NOTHING
     e = best.entry
     lacks = " or ".join(f'"{w}"' for w in words)
     when = format_date(e.date)
     return f"{NOTHING} The closest presentation, {e.title} ({e.institution}, {when}), does not mention {lacks}."
-
-
-def surface(text: str, token: str) -> str | None:
-    """The word of ``text`` that folds and stems to ``token``, as written."""
-    for word in re.findall(r"[\w'-]+", text):
-        if token in tokens(word):
-            return word
-    return None

@@ -111,8 +111,6 @@ def uncovered(query: Query, cov: Coverage, opening: str = "", retriever: Retriev
 
 def _rarest_mention(query: Query, retriever: Retriever) -> tuple[str, list[Entry]]:
     """The topic's rarest word that some summary uses, as the user wrote it, and the entries using it."""
-    from qa.answers.abstain import surface
-
     idf = retriever.bm25.idf
     for word in sorted(set(topic_words(query)), key=lambda w: -idf.get(w, 0.0)):
         if word not in idf or len(word) < 3:
@@ -123,7 +121,7 @@ def _rarest_mention(query: Query, retriever: Retriever) -> tuple[str, list[Entry
             if any(word in sentence for sentence in retriever.sentence_tokens[i])
         ]
         if 0 < len(found) <= 5:
-            return surface(query.text, word) or word, sorted(found, key=lambda e: e.date)
+            return query.surface(word) or word, sorted(found, key=lambda e: e.date)
     return "", []
 
 

@@ -22,12 +22,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from qa.answers.abstain import surface
 from qa.answers.evidence import Evidence
 from qa.answers.model import Answer
 from qa.catalogue.dates import format_date
+from qa.question.clauses import change_verbs
 from qa.question.query import Query
-from qa.question.text import tokens
 from qa.search.retrieval import Scored
 from qa.settings import DEFAULT, Settings
 
@@ -41,16 +40,6 @@ ASKED_NOUN = {
 }
 
 
-# Verbs whose question presupposes that something changed or ended; such an event is a claim the entry must
-# make itself. Matched on folded, stemmed tokens, so any tense or form counts.
-CHANGE_VERBS = frozenset(
-    tokens(
-        "abandon drop discontinue cancel reject stop scrap withdraw terminate suspend close shut abolish revoke "
-        "raise lower increase reduce cut fall rise decline double halve quit reverse delay postpone fail lose "
-        "ban replace retire shelve pause freeze relocate downgrade"
-    )
-)
-_WHY = re.compile(r"^\s*why\s+(did|does|do|was|were|is|are|has|have|had)\s+(.+?)[?!.\s]*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -79,20 +68,19 @@ def grade(
         return Support("partial", tuple(names), f"The catalogue never mentions {listed}.",
                        f"names the catalogue never uses: {', '.join(names)}")  # fmt: skip
     if lacks_type and query.asked in ASKED_NOUN:
-        clause = indirect(query.text)
+        clause = query.clause
         what = f"{ASKED_NOUN[query.asked]} asked for"
         return Support("partial", (f"{what}: {clause}",), f"The catalogue does not say {clause}.",
                        f"no passage gives {what} about the question's subject")  # fmt: skip
     if speaker is not None:  # "What did UNCITRAL say about crypto assets?" answered from ADGM's entry
-        topic = indirect_topic(query.text)
-        claim = f"{speaker} said {topic}" if topic else f"what {speaker} said"
+        claim = f"{speaker} said {query.about_clause}" if query.about_clause else f"what {speaker} said"
         rule = f"the question names {speaker} as the speaker; the best entry is another institution's"
         return Support("partial", (claim,), f"The catalogue does not say {claim}; another presentation does.", rule)
     if entry_tokens:
-        changed = [t for t in query.subject if t in CHANGE_VERBS and t not in entry_tokens]
-        verb = surface(query.text, changed[0]) if changed else None
+        changed = [t for t in query.subject if t in change_verbs() and t not in entry_tokens]
+        verb = query.surface(changed[0]) if changed else None
         if verb:
-            claim = premise(query.text, verb)
+            claim = query.premise(changed[0])
             return Support("partial", (claim,), f"The catalogue does not say that {claim}.",
                            f"the question presupposes an event ({verb!r}) the entry never states")  # fmt: skip
     values = found.values
@@ -101,7 +89,7 @@ def grade(
         and values["missing_rare"] >= settings.partial_missing_rare
         and values["cover_entry"] <= settings.partial_cover_entry
     ):
-        words = [w for w in (surface(query.text, t) for t in found.missing[:2]) if w]
+        words = [w for w in map(query.surface, found.missing[:2]) if w]
         if words:
             listed = " or ".join(f'"{w}"' for w in words)
             rule = (
@@ -112,47 +100,6 @@ def grade(
     return Support("full", rule="the passages hold what the question asks for")
 
 
-_ABOUT = re.compile(r"\b(?:about|on|regarding|concerning)\s+(.+?)[?!.\s]*$", re.IGNORECASE)
-
-
-def indirect_topic(question: str) -> str:
-    """ "anything about crypto assets" from "What did UNCITRAL say about crypto assets?"; "" without one."""
-    m = _ABOUT.search(question)
-    return f"anything about {m.group(1)}" if m else ""
-
-
-def premise(question: str, verb: str) -> str:
-    """What "Why did X <verb> Y?" takes for granted, as a clause: "X did <verb> Y"; otherwise the question
-    as an indirect clause."""
-    m = _WHY.match(question)
-    if m:
-        aux, rest = m.group(1).lower(), m.group(2)
-        where = re.search(rf"(?<![\w'-]){re.escape(verb)}(?![\w'-])", rest)
-        if where and where.start() > 0:
-            return f"{rest[: where.start()]}{aux} {rest[where.start() :]}"
-    return indirect(question)
-
-
-def indirect(question: str, most: int = 140) -> str:
-    """The question as a clause after "does not say": first word lowered (unless a name), no end mark."""
-    text = question.strip().rstrip("?!. ")
-    copula = _WHAT_IS.match(text)
-    if copula:  # "What is the ITC's budget" -> "what the ITC's budget is"
-        text = f"{copula.group(1)} {copula.group(3)} {copula.group(2)}"
-    first, _, rest = text.partition(" ")
-    if first[:1].isupper() and not first.isupper() and first.lower() in _QUESTION_WORDS:
-        text = f"{first.lower()} {rest}".strip()
-    if len(text) > most:
-        text = text[:most].rsplit(" ", 1)[0] + " …"
-    return text
-
-
-_WHAT_IS = re.compile(r"^(what|who|which \w+)\s+(is|are|was|were)\s+((?:the|its|their|his|her)\b.+)$", re.IGNORECASE)
-_QUESTION_WORDS = frozenset(
-    "how what which who whom whose when where why is are was were do does did can could has have had".split()
-)
-
-
 def apply(answer: Answer, support: Support, best: Scored) -> Answer:
     """The answer with its grade; a partial one opens with the line naming the gap, then where the text is from."""
     if support.level != "partial":
@@ -160,10 +107,6 @@ def apply(answer: Answer, support: Support, best: Scored) -> Answer:
     e = best.entry
     head = f"{support.opening} What it says in {e.title} ({e.institution}, {format_date(e.date)}):"
     return replace(answer, text=f"{head}\n{answer.text}", support="partial", missing=support.missing)
-
-
-def surfaces(text: str, tokens_: Sequence[str]) -> list[str]:
-    return [w for w in (surface(text, t) for t in tokens_) if w]
 
 
 def mentioned_in(name: str, entries: Sequence[object]) -> list[object]:

@@ -94,6 +94,10 @@ def as_question(query: Query) -> str:
         scope = describe(query)
         opening = "How many presentations" if query.kind == "count" else "Which presentations"
         said = f"{opening}{' ' + scope if scope else ''}?"
+    elif query.topic and query.topic.casefold() not in query.text.casefold():  # a follow-up, made to stand alone
+        who = join(list(query.institutions)) if query.institutions else query.presenter
+        when = f" {period_words(query.period)}" if query.period else ""
+        said = f"What did {who} say about {query.topic}{when}?" if who else f"What about {query.topic}{when}?"
     else:
         said = query.text
     if query.unused:

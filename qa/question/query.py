@@ -20,6 +20,7 @@ from qa.catalogue.model import Catalogue
 from qa.question import reader
 from qa.question import vocabulary as v
 from qa.question.asked import asked_for, counted_tokens, expanded_acronyms, focus_phrase, ordinal_words
+from qa.question.clauses import change_verbs, indirect, indirect_topic, premise, surface
 from qa.question.glossary import expansions
 from qa.question.grounding import ground, topic_asked
 from qa.question.intent import presenter_phrase
@@ -91,6 +92,11 @@ class Query:
     meeting: bool = False  # a meeting (every presentation of one date) is asked about
     period_when: bool = False  # the period says when things were presented ("in 2024?"), not "the 2020 package"
     total: str | None = None  # "meetings", "institutions", "categories", "most" (presenter), "most-category", ...
+    clause: str = ""  # the question as a clause after "does not say" ("what the ITC's budget is")
+    about_clause: str = ""  # "anything about crypto assets" from "What did UNCITRAL say about crypto assets?"
+    written: tuple[tuple[str, str], ...] = ()  # (token, the word as written) for each word of the question
+    premises: tuple[tuple[str, str], ...] = ()  # (verb of change, what the question takes for granted)
+    presenter_said: str | None = None  # the presenter as the question says it, with its article ("the World Bank")
     presenting: bool = False  # the question speaks of presenting or presentations ("presented", "talks")
     unused: tuple[str, ...] = ()  # topic words no entry grounds, as written ("thx", "bucket"): they filter nothing
     topic_asked: bool = False  # those words were asked as the topic ("talks on mining"), not said in passing
@@ -122,6 +128,14 @@ class Query:
         return Query(self.text, content=self.content, expansions=self.expansions, asked=self.asked,
                      subject=self.subject, subject_expansions=self.subject_expansions, acronyms=self.acronyms,
                      ordinals=self.ordinals, unknown_names=self.unknown_names, vector=self.vector)  # fmt: skip
+
+    def surface(self, token: str) -> str | None:
+        """The question's word that folds and stems to ``token``, as written."""
+        return next((word for t, word in self.written if t == token), None)
+
+    def premise(self, token: str) -> str:
+        """What the question takes for granted about the verb of change ``token`` ("WIPO did discontinue ...")."""
+        return next((claim for t, claim in self.premises if t == token), self.clause)
 
     def with_vector(self, vector: Any) -> Query:
         return replace(self, vector=vector)
@@ -182,6 +196,7 @@ def _read(text: str, lexicon: Lexicon, close: Callable[[str], bool] | None = Non
     listing = r.kind in ("list", "meeting") or (r.listing and r.kind in ("order", "total"))
     kind = "count" if r.kind == "count" else "list" if listing else "fact"
     asked = asked_for(said)
+    presenter = presenter_phrase(said, r)
     return Query(
         text=text,
         kind=kind,
@@ -197,7 +212,7 @@ def _read(text: str, lexicon: Lexicon, close: Callable[[str], bool] | None = Non
         category_words=tuple(content_tokens(r.category_text)),
         topic=r.topic,
         mentions=bool(r.topic) and r.mentions,
-        presenter=presenter_phrase(said, r),
+        presenter=presenter,
         asked=asked,
         subject=tuple(subject),
         subject_expansions=tuple(expansions(subject)),
@@ -217,9 +232,24 @@ def _read(text: str, lexicon: Lexicon, close: Callable[[str], bool] | None = Non
         period_when=bool(period) and r.period_when,
         total=r.total,
         presenting=any(t.low in _presenting_words() for t in r.toks),
+        clause=indirect(said),
+        about_clause=indirect_topic(said),
+        written=tuple((t, w) for w in _WORDS.findall(said) for t in tokens(w)),
+        premises=tuple((t, premise(said, surface(said, t) or t)) for t in subject if t in change_verbs()),
+        presenter_said=_with_article(said, presenter),
         unused=grounding.unused,
         topic_asked=topic_asked(r.toks, r.topic),
     )
+
+
+_WORDS = re.compile(r"[\w'-]+")
+
+
+def _with_article(text: str, name: str | None) -> str | None:
+    """ "the World Bank" when the question says it so, else the name."""
+    if name is None:
+        return None
+    return f"the {name}" if f"the {name}".casefold() in text.casefold() else name
 
 
 @cache

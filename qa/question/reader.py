@@ -132,7 +132,8 @@ def read(
     r.taken = taken | counted | meeting_at
     r.topic = topic_of(said, ts, r.taken)
     single = [c for c in r.categories if len(sl.toks(c)) == 1 and not _said_as_category(ts, c)]
-    if content_tokens(r.topic) and (r.category_words or single):  # a category named in passing is the topic's
+    grounded = [t for t in content_tokens(r.topic) if not known or t in known]  # "thx" is no topic of its own
+    if grounded and (r.category_words or single):  # a category named in passing is the topic's
         r.categories = [c for c in own if c not in single]
         kept = {c: phrases_of[c] for c in r.categories}
         r.taken = (r.taken - cat_at) | sl.find_categories(ts, kept, r.taken - cat_at, everyday=False)[1]

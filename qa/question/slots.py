@@ -313,6 +313,8 @@ def _alias_words(aliases: Mapping[str, set[str]]) -> list[tuple[str, list[str]]]
         pairs = [
             (inst, [w for part in a.split() for w in words(part)]) for inst, names in aliases.items() for a in names
         ]
+        # and each name as written, word by word ("United Nations Global Compact", which the aliases fold to "un")
+        pairs += [(inst, [t.low for t in toks(inst) if t.low != "the"]) for inst in aliases]
         kept = (aliases, [(inst, parts) for inst, parts in pairs if parts])
         _ALIASES.clear()
         _ALIASES[id(aliases)] = kept
@@ -361,7 +363,11 @@ def find_institutions(
                 and not any(lows[i : i + len(norm(other).split())] == norm(other).split() for i in range(len(ts)))
             ):
                 found.append(other)
+    named = " ".join(text[ts[k].start : ts[k].end] for k in sorted(used))
+    rest = economies_in(" ".join(text[t.start : t.end] for k, t in enumerate(ts) if k not in used))
     for economy in economies_in(text):
+        if economy in economies_in(named) and economy not in rest:
+            continue  # "Canada" inside "Government of Canada" names that institution, not every Canadian one
         key = norm(economy)
         for inst in aliases:
             if f" {key} " in f" {norm(inst)} " and inst not in found:

@@ -210,6 +210,12 @@ OVERVIEW_PHRASES = """the group hear|been said|was said|were said|what came up|w
 have been presented|what was presented on|what was presented about|anything on|anything about|everything on|
 everything about|tell me about|what has"""
 
+# Verbs whose question presupposes that something changed or ended ("Why did WIPO discontinue ...?"): such an
+# event is a claim the entry must make itself.
+CHANGE_VERBS = """abandon drop discontinue cancel reject stop scrap withdraw terminate suspend close shut abolish revoke
+raise lower increase reduce cut fall rise decline double halve quit reverse delay postpone fail lose ban replace
+retire shelve pause freeze relocate downgrade"""
+
 # Follow-ups -------------------------------------------------------------------------------------------
 
 # Words that refer back to what the conversation cited.
