@@ -51,13 +51,16 @@ class Settings:
     topic_window: int = 12
     topic_gap: float = 2.0  # a drop this large (fused score) separates the group
     topic_min_dense: float = 0.35
-    # Coverage (qa.answers.coverage): p(about) = sigmoid(bias + weights . features), features in the order of
-    # coverage.FEATURES (entry, sentence, spread, words, named, title, relative). Fitted by bench/fit_coverage.py
-    # (logistic regression, 5-fold cross-validation by question, tune halves of bench/fresh2 and bench/fresh).
-    cover_weights: tuple[float, ...] = (7.564, 0.898, -0.97, 4.168, 1.087, 2.756, -0.469)
-    cover_bias: float = -2.717
-    cover_threshold: float = 0.97  # classes were balanced in the fit, so p runs high
-    cover_spread: float = 0.1  # sentences this close to the best one count as on the topic too
+    # Relevance (qa.answers.relevance): p(about) and p(about or mentions) = sigmoid(bias + weights . features),
+    # features in the order of relevance.FEATURES, a weight of 0 a feature dropped by the fit. Fitted by
+    # bench/fit_relevance.py (two logistic regressions on the FIT half of bench/relevance, thresholds by 5-fold
+    # cross-validation by topic); a fast test checks these equal the fit of bench/relevance/features.jsonl.
+    rel_about_weights: tuple[float, ...] = (0.0, 0.0, 0.0, 0.818, 0.0, -2.576, 0.0, 2.789, 0.0, 3.315, 0.0, 3.971, 0.0)
+    rel_about_bias: float = -5.727
+    rel_about_threshold: float = 0.42
+    rel_any_weights: tuple[float, ...] = (0.0, 0.0, 0.0, 0.675, 0.0, 0.0, 0.0, 5.139, 0.0, 0.0, 0.0, 3.671, 0.0)
+    rel_any_bias: float = -4.753
+    rel_any_threshold: float = 0.48
     overview_most: int = 6  # an overview shows this many entries (the best), then says how many more
     # Search answers (qa.answers.search) for a few words typed into a search box: not tuned yet.
     search_gap: float = 2.0  # entries this close to the best (fused score) are listed
@@ -89,8 +92,10 @@ class Settings:
 
 
 MODEL_DEPENDENT = (
-    "cover_weights",
-    "cover_bias",
+    "rel_about_weights",
+    "rel_about_bias",
+    "rel_any_weights",
+    "rel_any_bias",
     "w_lexical",
     "w_dense_entry",
     "w_dense_sentence",

@@ -35,7 +35,7 @@ def answer_list(query: Query, retriever: Retriever, settings: Settings = DEFAULT
     chosen = select(query, retriever, settings)
     if chosen is None:
         if query.frame:  # "Has anyone presented on X?" read as a list, with nothing about X
-            from qa.answers.coverage import judge
+            from qa.answers.relevance import judge
             from qa.answers.spans import uncovered
 
             said = uncovered(query, judge(query, retriever, settings), retriever=retriever)
@@ -133,7 +133,7 @@ def _titled(retriever: Retriever, words: Sequence[str], pool: Sequence[Entry]) -
 
 def _refine(query: Query, retriever: Retriever, settings: Settings, entries: list[Entry]) -> list[Entry]:
     """The filtered entries about the question's topic or naming it (qa.answers.coverage); may be none."""
-    from qa.answers.coverage import judge
+    from qa.answers.relevance import judge
 
     positions = [retriever.index_of[e.id] for e in entries]
     cov = judge(query.on_topic(), retriever, settings, positions)
@@ -152,7 +152,7 @@ def _topic_entries(query: Query, retriever: Retriever, settings: Settings) -> li
     if not query.mentions:
         # and the entries whose titles name the topic
         return leading + [e for e in _titled(retriever, query.topic_content, retriever.entries) if e not in leading]
-    from qa.answers.coverage import judge
+    from qa.answers.relevance import judge
 
     about = [j.entry for j in judge(query, retriever, settings).about]
     named = _naming(retriever, query)

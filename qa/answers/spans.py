@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from qa.answers.coverage import Coverage, Judged, judge, topic_words
 from qa.answers.model import Answer, Citation, Sentence
+from qa.answers.relevance import Coverage, Judged, judge, topic_words
 from qa.catalogue.dates import format_date
 from qa.catalogue.model import Entry
 from qa.question.places import economies_in
