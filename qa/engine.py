@@ -24,6 +24,7 @@ from qa.answers.abstain import (
     related,
     should_abstain,
 )
+from qa.answers.compare import compare
 from qa.answers.evidence import default_model, evidence
 from qa.answers.facts import compose_fact
 from qa.answers.lists import answer_list
@@ -31,7 +32,7 @@ from qa.answers.model import Answer, Trace
 from qa.answers.order import answer_order, outside
 from qa.answers.relevance import judge
 from qa.answers.search import answer_search
-from qa.answers.spans import compare, overview, uncovered, yes_no
+from qa.answers.spans import overview, uncovered, yes_no
 from qa.answers.support import Support, apply, grade
 from qa.answers.totals import answer_total
 from qa.catalogue.model import Catalogue

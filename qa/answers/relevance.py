@@ -34,7 +34,7 @@ from qa.settings import DEFAULT, Settings
 FEATURES = (
     "entry",  # the cosine of the entry's own vector with the topic's
     "sentence",  # the best cosine of one of its summary sentences
-    "entry_z",  # the entry cosine, standardised over the entries judged (how it stands among them)
+    "entry_z",  # the entry cosine, standardised over every entry (how it stands among them)
     "sentence_z",  # the same for the best sentence
     "spread",  # the share of its sentences within 0.1 of that best one: the topic runs through the summary
     "words",  # the share of the topic's words (weighted by IDF) that the entry uses anywhere
@@ -42,9 +42,7 @@ FEATURES = (
     "named",  # 1 when its title or one sentence holds every word of the topic
     "title",  # the share of the topic's words in its title, institution or category
     "density",  # the share of its sentences that hold a rare word of the topic
-    "lexical",  # BM25 of the topic, standardised over the entries judged
-    "relative",  # its fused score over the best entry's
-    "rank",  # 1 / (1 + its place in the topic's fused ranking)
+    "lexical",  # BM25 of the topic, standardised over every entry
 )
 _SPREAD = 0.1
 _RARE = 4.0  # the IDF of a word the catalogue never uses
@@ -165,7 +163,7 @@ def features(
 ) -> list[tuple[Scored, dict[str, float]]]:
     """Each entry of the topic's ranking (best first) with its features."""
     query = Query(topic.text, content=topic.words, expansions=topic.extra, vector=topic.vector)
-    ranked = retriever.rank(query, candidates)
+    ranked = retriever.rank(query)
     if not ranked:
         return []
     words = topic.words
@@ -179,7 +177,6 @@ def features(
     sentence_cos = sig.sentence_best[at] if sig is not None else np.array([s.dense for s in ranked])
     lexical = zscore(np.array([s.lexical for s in ranked]))
     entry_z, sentence_z = zscore(entry_cos), zscore(sentence_cos)
-    best_score = ranked[0].score if ranked[0].score > 0 else 1.0
     out = []
     for k, s in enumerate(ranked):
         e = s.entry
@@ -201,9 +198,10 @@ def features(
             "title": sum(1 for w in words if w in named) / len(words),
             "density": sum(1 for t in per_sentence if t & rare) / len(per_sentence) if per_sentence else 0.0,
             "lexical": float(lexical[k]),
-            "relative": max(0.0, s.score) / best_score,
-            "rank": 1.0 / (1 + k),
         }))  # fmt: skip
+    if candidates is not None:  # judged against the whole catalogue, then kept to the candidates
+        keep = {int(i) % len(retriever.entries) for i in candidates}
+        out = [(s, f) for s, f in out if s.position in keep]
     return out
 
 
