@@ -110,7 +110,8 @@ FRAME_WORDS = frozenset(
 
 def topic_words(query: Query) -> list[str]:
     """The topic's tokens: the explicit topic ("... about cyber security") or the question's content."""
-    return [t for t in (query.topic_content or query.content) if t not in FRAME_WORDS]
+    topic = [t for t in query.topic_content if t not in FRAME_WORDS]
+    return topic or [t for t in query.content if t not in FRAME_WORDS]
 
 
 def topic_text(query: Query) -> str:

@@ -117,14 +117,12 @@ def topic_name(query: Query, cov: Coverage, leave: Sequence[str] = ()) -> str:
     of its frame ("Compare", "said about") and of ``leave`` (the sides of a comparison) are not part of it."""
     left = set(tokens(" ".join(leave))) - {"s"}
     wanted = set(topic_words(query)) - left
-    source = query.topic or query.text
-    kept = [w for w in re.findall(r"[\w'’-]+", source) if set(tokens(w)) & wanted and not set(tokens(w)) <= left]
-    if query.topic:  # the topic as written, from its first topic word to its last
-        words = re.findall(r"[\w'’-]+", query.topic)
+    for source in (query.topic, query.text):  # the topic as written, from its first topic word to its last
+        words = re.findall(r"[\w'’-]+", source)
         at = [k for k, w in enumerate(words) if set(tokens(w)) & wanted and not set(tokens(w)) <= left]
         if at:
             return " ".join(words[at[0] : at[-1] + 1])
-    return " ".join(kept).strip() or cov.topic or "this"
+    return cov.topic or "this"
 
 
 def uncovered(
