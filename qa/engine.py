@@ -24,14 +24,15 @@ from qa.answers.abstain import (
     related,
     should_abstain,
 )
-from qa.answers.coverage import judge
+from qa.answers.compare import compare
 from qa.answers.evidence import default_model, evidence
 from qa.answers.facts import compose_fact
 from qa.answers.lists import answer_list
 from qa.answers.model import Answer, Trace
 from qa.answers.order import answer_meeting, answer_order, outside
+from qa.answers.relevance import judge
 from qa.answers.search import answer_search
-from qa.answers.spans import compare, overview, uncovered, yes_no
+from qa.answers.spans import overview, uncovered, yes_no
 from qa.answers.support import Support, apply, grade
 from qa.answers.totals import answer_total
 from qa.catalogue.model import Catalogue
@@ -149,8 +150,8 @@ class Assistant:
         decision = {
             "route": answer.kind,
             "coverage": [
-                {"id": j.entry.id, "name": j.entry.title, "p_about": round(j.p, 4), "about": j.about,
-                 "mentions": j.mentions,
+                {"id": j.entry.id, "name": j.entry.title, "p_about": round(j.p, 4), "p_any": round(j.p_any, 4),
+                 "about": j.about, "mentions": j.mentions,
                  **{k: round(v, 4) for k, v in j.features.items()}}
                 for j in cov.judged[:10]
             ],

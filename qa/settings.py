@@ -47,18 +47,17 @@ class Settings:
     # bench/fresh/near_oos and paraphrase, and bench/devset facts).
     partial_missing_rare: float = 1.01  # the rarest missing word's IDF against the rarest word's (1.01: never)
     partial_cover_entry: float = 0.0  # and the entry holds at most this share of the question's words
-    # Topic lists (qa.answers.lists): the leading group of the ranking, above its largest drop.
-    topic_window: int = 12
-    topic_gap: float = 2.0  # a drop this large (fused score) separates the group
-    topic_min_dense: float = 0.35
-    # Coverage (qa.answers.coverage): p(about) = sigmoid(bias + weights . features), features in the order of
-    # coverage.FEATURES (entry, sentence, spread, words, named, title, relative). Fitted by bench/fit_coverage.py
-    # (logistic regression, 5-fold cross-validation by question, tune halves of bench/fresh2 and bench/fresh).
-    cover_weights: tuple[float, ...] = (7.564, 0.898, -0.97, 4.168, 1.087, 2.756, -0.469)
-    cover_bias: float = -2.717
-    cover_threshold: float = 0.97  # classes were balanced in the fit, so p runs high
-    cover_spread: float = 0.1  # sentences this close to the best one count as on the topic too
-    overview_most: int = 6  # an overview shows this many entries (the best), then says how many more
+    topic_window: int = 12  # a keyword search (qa.answers.search) looks at this many of the best entries
+    # Relevance (qa.answers.relevance): p(about) and p(about or mentions) = sigmoid(bias + weights . features),
+    # features in the order of relevance.FEATURES, a weight of 0 a feature dropped by the fit. Fitted by
+    # bench/fit_relevance.py (two logistic regressions on the FIT half of bench/relevance, thresholds by 5-fold
+    # cross-validation by topic); a fast test checks these equal the fit of bench/relevance/features.jsonl.
+    rel_about_weights: tuple[float, ...] = (0.0, 0.0, 0.985, 1.023, 0.0, 0.0, 0.0, 2.12, 0.0, 0.0, 0.0)
+    rel_about_bias: float = -5.516
+    rel_about_threshold: float = 0.37
+    rel_any_weights: tuple[float, ...] = (0.0, 0.0, 0.0, 1.341, 0.0, 0.0, 0.0, 4.616, 0.0, 0.0, 0.517)
+    rel_any_bias: float = -4.387
+    rel_any_threshold: float = 0.37
     # Search answers (qa.answers.search) for a few words typed into a search box: not tuned yet.
     search_gap: float = 2.0  # entries this close to the best (fused score) are listed
     search_most: int = 5
@@ -89,15 +88,15 @@ class Settings:
 
 
 MODEL_DEPENDENT = (
-    "cover_weights",
-    "cover_bias",
+    "rel_about_weights",
+    "rel_about_bias",
+    "rel_any_weights",
+    "rel_any_bias",
     "w_lexical",
     "w_dense_entry",
     "w_dense_sentence",
     "abstain_floor",
     "abstain_unknown_name",
-    "topic_gap",
-    "topic_min_dense",
     "subject_dense",
 )
 DEFAULT = Settings()

@@ -126,9 +126,9 @@ def test_filter_conditions(catalogue) -> None:
 
 
 def test_settings_are_one_object_the_evaluation_can_sweep() -> None:
-    changed = DEFAULT.with_values(["topic_gap=1.5", "max-sentences=2"])
-    assert (changed.topic_gap, changed.max_sentences) == (1.5, 2) and isinstance(changed.max_sentences, int)
-    assert DEFAULT.topic_gap == 2.0
+    changed = DEFAULT.with_values(["search_gap=1.5", "max-sentences=2"])
+    assert (changed.search_gap, changed.max_sentences) == (1.5, 2) and isinstance(changed.max_sentences, int)
+    assert DEFAULT.search_gap == 2.0
     with pytest.raises(ValueError, match="unknown setting"):
         DEFAULT.with_values(["no_such=1"])
     assert set(MODEL_DEPENDENT) <= {f for f in Settings.__dataclass_fields__}

@@ -77,10 +77,9 @@ def explain_lines(data: dict[str, Any]) -> list[str]:
         lines.append(f"  question words the best entry lacks: {' '.join(decision['missing'])}")
     for c in decision.get("coverage") or ():
         verdict = "about" if c["about"] else ("mentions" if c["mentions"] else "not about")
-        signals = ", ".join(
-            f"{k} {c[k]:.2f}" for k in ("entry", "sentence", "spread", "words", "named", "title", "relative")
-        )
-        lines.append(f"  coverage: {verdict}, p(about) {c['p_about']:.3f}: {c['name'][:60]} ({signals})")
+        signals = ", ".join(f"{k} {c[k]:.2f}" for k in ("entry", "sentence", "words", "named", "title", "lexical"))
+        p = f"p(about) {c['p_about']:.3f}, p(any) {c['p_any']:.3f}"
+        lines.append(f"  relevance: {verdict}, {p}: {c['name'][:60]} ({signals})")
     if decision.get("support"):
         gap = f"; missing: {'; '.join(decision['gap'])}" if decision.get("gap") else ""
         lines.append(f"  support: {decision['support']} ({decision.get('support_rule', '')}){gap}")

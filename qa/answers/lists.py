@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from qa.answers.abstain import should_abstain
 from qa.answers.facts import compose_fact
 from qa.answers.model import Answer, Citation
 from qa.catalogue.dates import format_date
@@ -14,23 +13,22 @@ from qa.catalogue.model import Entry
 from qa.question.phrasing import as_question, describe, join
 from qa.question.query import Query
 from qa.question.text import content_tokens, tokens
-from qa.search.retrieval import Retriever, Scored
+from qa.search.retrieval import Retriever
 from qa.settings import DEFAULT, Settings
 
-# A topic list ("Who presented on cyber security?") is the leading group of the ranking: the entries above
-# the largest drop in fused score among the first Settings.topic_window (qa.settings).
-
+# A topic list ("Who presented on cyber security?") holds the entries the relevance judgment finds about the topic.
 
 
 def answer_list(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> Answer | None:
-    """The complete answer to a list or count question, or None when it is really a fact question."""
+    """The complete answer to a list or count question; "No presentation is about X" when nothing is."""
     chosen = select(query, retriever, settings)
     if chosen is None:
         if query.frame or not _topic_words(query):  # "Has anyone presented on X?", "talks on mining": nothing about X
-            from qa.answers.coverage import judge
+            from qa.answers.relevance import judge
             from qa.answers.spans import uncovered
 
-            said = uncovered(query, judge(query, retriever, settings), retriever=retriever)
+            topical = replace(query, topic_content=tuple(_topic_words(query)))
+            said = uncovered(topical, judge(topical, retriever, settings), retriever=retriever)
             return replace(said, kind=query.kind)
         return None
     entries, on_topic, matched = chosen
@@ -150,7 +148,7 @@ def _titled(retriever: Retriever, words: Sequence[str], pool: Sequence[Entry]) -
 
 def _refine(query: Query, retriever: Retriever, settings: Settings, entries: list[Entry]) -> list[Entry]:
     """The filtered entries about the question's topic or naming it (qa.answers.coverage); may be none."""
-    from qa.answers.coverage import judge
+    from qa.answers.relevance import judge
 
     positions = [retriever.index_of[e.id] for e in entries]
     cov = judge(query.on_topic(), retriever, settings, positions)
@@ -159,64 +157,12 @@ def _refine(query: Query, retriever: Retriever, settings: Settings, entries: lis
 
 
 def _topic_entries(query: Query, retriever: Retriever, settings: Settings) -> list[Entry]:
-    """ "Who presented on X?": the ranking's leading group. "Which talks touched on X?": also the entries the
-    coverage decision (qa.answers.coverage) judges about X and every entry that names it.
+    """ "Who presented on X?": the entries the relevance judgment (qa.answers.relevance) finds about X;
+    "Which talks touched on X?" (a question about mentions): also those that mention it in passing."""
+    from qa.answers.relevance import judge
 
-    Plain topic lists keep the leading group: on them the coverage decision, fitted on overviews, was less
-    precise (a passing mention of cyber security in a payments talk; everyday words that reach the
-    officials' words only through the thesaurus, which its signals do not read)."""
-    leading = _leading_entries(query, retriever, settings)
-    if not query.mentions:
-        # and the entries whose titles name the topic
-        return leading + [e for e in _titled(retriever, query.topic_content, retriever.entries) if e not in leading]
-    from qa.answers.coverage import judge
-
-    about = [j.entry for j in judge(query, retriever, settings).about]
-    named = _naming(retriever, query)
-    return about + [e for e in [*leading, *named] if e not in about]
-
-
-def _leading_entries(query: Query, retriever: Retriever, settings: Settings) -> list[Entry]:
-    """The leading group of the ranking; for a question about mentions, also every entry whose title or
-    summary names the topic outright. When nothing stands out in the ranking, the entries naming it."""
-    named = _naming(retriever, query)
-    ranked = retriever.rank(query, limit=settings.topic_window)
-    if not ranked or should_abstain(query, ranked, retriever, settings):
-        return named
-    group = _leading_group(ranked, settings)
-    if not group or query.mentions:
-        return group + [e for e in named if e not in group]
-    return group
-
-
-_ARTICLES = {"the", "a", "an", "its", "their"}
-
-
-def _naming(retriever: Retriever, query: Query) -> list[Entry]:
-    """Entries whose title or summary contains the topic's words in a row (folded and stemmed)."""
-    words = list(query.topic_tokens)
-    while words and words[0] in _ARTICLES:
-        words = words[1:]
-    if not words or not set(query.topic_content) or len(words) > 6:
-        return []
-    n = len(words)
-    found = []
-    for i in retriever.bm25.containing(words).tolist():  # only entries holding every word are read
-        title, sentences = retriever.title_tokens[i], retriever.sentence_tokens[i]
-        if any(seq[k : k + n] == words for seq in (title, *sentences) for k in range(len(seq) - n + 1)):
-            found.append(retriever.entries[i])
-    return found
-
-
-def _leading_group(ranked: list[Scored], settings: Settings) -> list[Entry]:
-    """Entries above the largest drop in score; without a clear drop, those near the best."""
-    window = ranked[: settings.topic_window]
-    drops = [window[i].score - window[i + 1].score for i in range(len(window) - 1)]
-    if drops and max(drops) >= settings.topic_gap:
-        window = window[: drops.index(max(drops)) + 1]
-    else:
-        window = [s for s in window if s.score >= window[0].score - settings.topic_gap]
-    return [s.entry for s in window if s.dense >= settings.topic_min_dense]
+    cov = judge(replace(query, topic_content=tuple(_topic_words(query))), retriever, settings)
+    return cov.about_entries() + ([j.entry for j in cov.mentions] if query.mentions else [])
 
 
 def _none_on_topic(query: Query, pool: list[Entry]) -> Answer:

@@ -544,7 +544,7 @@ def in_series(entries: list[Entry] | tuple[Entry, ...], ref: Entry, backward: bo
 
 def same_subject_later(asst: Assistant, ref: Entry) -> list[Entry]:
     """A later presentation by another institution on the same subject (the coverage decision on the title)."""
-    from qa.answers.coverage import judge
+    from qa.answers.relevance import judge
 
     later = [i for i, e in enumerate(asst.retriever.entries) if e.date > ref.date]
     if not later:
