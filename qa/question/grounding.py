@@ -21,6 +21,7 @@ from qa.question.slots import Tok
 from qa.question.text import content_tokens, tokens
 
 _WORD = re.compile(r"[\w'’&.-]+")
+_MOST_ENCODED = 4
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ def ground(
             grounded += content
         elif word not in unused:
             unused.append(word.strip(".'’-"))
-    near = [w for w in unused if w and close is not None and close(w)]  # "cryptocurrency": no entry says it
+    # "cryptocurrency": no entry says it, yet it is close to one. Only a few words are encoded: a pasted page
+    # of unknown words costs no more than a question.
+    near = [w for w in unused[:_MOST_ENCODED] if w and close is not None and close(w)]
     grounded += [t for w in near for t in content_tokens(w)]
     return Grounding(tuple(grounded), tuple(w for w in unused if w and w not in near))
 

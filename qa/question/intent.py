@@ -15,6 +15,7 @@ from qa.question import vocabulary as v
 if TYPE_CHECKING:
     from qa.question.reader import Reading
 
+_OPENERS = v.forms(v.WH_WORDS) | v.forms(v.AUXILIARIES)
 _JOINERS = ("of", "for", "and", "on", "the", "de", "&")
 _NOT_A_NAME = frozenset(v.REFERENCES.split()) | frozenset(
     "anyone someone somebody anybody each all any presentations presentation talks talk sessions members "
@@ -36,7 +37,7 @@ def presenter_phrase(text: str, reading: Reading | None = None) -> str | None:
     verbs = v.forms(v.PRESENTER_VERBS)
     i = 0
     while i < len(ts):
-        if not _capital(ts[i]) or i in skip:
+        if not _capital(ts[i]) or i in skip or ts[i].low in _OPENERS:  # "Did Singapore present?": no "Did"
             i += 1
             continue
         j = i + 1
