@@ -23,9 +23,10 @@ import os
 import signal
 import sys
 import threading
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,13 +80,36 @@ def say(message: str) -> None:
     sys.stderr.flush()
 
 
+class InTurn:
+    """A lock taken in order of arrival: a thread that has just released it cannot take it again first."""
+
+    def __init__(self) -> None:
+        self._turns = threading.Condition()
+        self._issued = 0
+        self._serving = 0
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        with self._turns:
+            ticket = self._issued
+            self._issued += 1
+            while ticket != self._serving:
+                self._turns.wait()
+        try:
+            yield
+        finally:
+            with self._turns:
+                self._serving += 1
+                self._turns.notify_all()
+
+
 class Warm:
     """The assistant, opened once on a worker thread; each call waits for it, then asks one at a time."""
 
     def __init__(self, open_assistant: Callable[[Warm], Assistant]) -> None:
         self._open = open_assistant
         self._ready = threading.Event()
-        self._lock = threading.Lock()  # the retriever's caches are not meant for two questions at once
+        self._lock = InTurn()  # the retriever's caches are not meant for two questions at once
         self._assistant: Assistant | None = None
         self._error: BaseException | None = None
         self.step: Step | None = None  # the build's latest phase, for progress notifications
@@ -139,7 +163,7 @@ class Warm:
         if self._error is not None:
             raise self._error
         assert self._assistant is not None
-        with self._lock:
+        with self._lock.turn():
             return mcp_tools.ask(self._assistant, question, top_k)
 
 
@@ -173,6 +197,15 @@ class Handlers:
 
     catalogue: Catalogue
     warm: Warm
+    # One question at a time per session: a client with many calls in flight queues behind itself, and
+    # others wait for at most one of its questions (the assistant answers one at a time, in turn).
+    queues: weakref.WeakKeyDictionary[Any, anyio.Lock] = field(default_factory=weakref.WeakKeyDictionary)
+
+    def queue(self, ctx: Any) -> anyio.Lock:
+        try:
+            return self.queues.setdefault(ctx.session, anyio.Lock())
+        except (AttributeError, TypeError):  # no session object to key on: no queue of its own
+            return anyio.Lock()
 
     def tools(self) -> list[types.Tool]:
         return [
@@ -217,13 +250,14 @@ class Handlers:
     async def _ask(self, ctx: Any, arguments: Mapping[str, Any] | None) -> mcp_tools.Result:
         """The answer, computed on a worker thread; while a build runs, progress goes to a caller that asked."""
         question, top_k = await anyio.to_thread.run_sync(_ask_arguments, arguments)  # refused before any wait
-        if not self.warm.ready:
-            async with anyio.create_task_group() as group:
-                group.start_soon(self._report_progress, ctx)
-                result = await anyio.to_thread.run_sync(self.warm.ask, question, top_k)
-                group.cancel_scope.cancel()
-            return result
-        return await anyio.to_thread.run_sync(self.warm.ask, question, top_k)
+        async with self.queue(ctx):
+            if not self.warm.ready:
+                async with anyio.create_task_group() as group:
+                    group.start_soon(self._report_progress, ctx)
+                    result = await anyio.to_thread.run_sync(self.warm.ask, question, top_k)
+                    group.cancel_scope.cancel()
+                return result
+            return await anyio.to_thread.run_sync(self.warm.ask, question, top_k)
 
     async def _report_progress(self, ctx: Any) -> None:
         """Every PROGRESS_EVERY seconds, until the index is open: a count that grows, and the build's phase."""
