@@ -18,6 +18,18 @@ Http = Annotated[
         show_default=False,
     ),
 ]
+AllowHost = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--allow-host",
+        metavar="NAME",
+        help=(
+            "With --http: a host name clients use to reach the server (its Host and Origin headers), such as "
+            "mcp.example.org; repeatable, and MSME_QA_MCP_HOSTS (comma-separated) adds more."
+        ),
+        show_default=False,
+    ),
+]
 
 
 @handled
@@ -26,14 +38,16 @@ def mcp(
     index: options.Index = None,
     model: options.Model = None,
     http: Http = None,
+    allow_host: AllowHost = None,
 ) -> None:
     """Run an MCP server with the read-only tools ask, list_presentations and show_presentation.
 
     By default an AI assistant starts it and talks to it over stdin/stdout; status goes to stderr.
-    With --http it serves Streamable HTTP; any address other than loopback needs MSME_QA_MCP_TOKEN.
+    With --http it serves Streamable HTTP; any address other than loopback needs MSME_QA_MCP_TOKEN, and
+    clients that reach it under another name need --allow-host NAME. Ctrl-C stops it (exit 130).
 
     Example client config: {"mcpServers": {"msme-qa": {"command": "msme-qa", "args": ["mcp"]}}}
     """
     from cli.mcp_server import serve  # the SDK (pydantic, anyio, starlette) loads for this command only
 
-    serve(catalogue, index, model, http)
+    serve(catalogue, index, model, http, allow_host or ())

@@ -7,25 +7,26 @@ resources; no prompts, no logging, no completions), holds every call to the decl
 Two transports:
 - stdio (the default): stdout carries the protocol and nothing else; the SDK points fd 1 at stderr while
   it serves, and every status or progress line of msme-qa goes to stderr.
-- Streamable HTTP (``--http [HOST:]PORT``): on 127.0.0.1 unless told otherwise. Host and Origin headers
-  are checked against the address served (protection against DNS rebinding), and a bearer token
-  (``MSME_QA_MCP_TOKEN``) is required when set, and must be set for any address other than loopback.
+- Streamable HTTP (``--http [HOST:]PORT``, ``cli.mcp_http``): on 127.0.0.1 unless told otherwise; Host
+  and Origin headers checked, a bearer token required off loopback, each session's events kept apart.
 
 The index is opened (and brought up to date, as `ask` does) once, on a worker thread started with the
 server, so `initialize` is answered at once and every `ask` after the first is warm. A call that waits
-for a first build gets progress notifications when it asked for them. This module imports the SDK; only
-the `mcp` command imports it.
+for a first build gets progress notifications when it asked for them. Every call's work runs on a worker
+thread, never on the event loop. Ctrl-C ends the process at once (exit 130). This module imports the SDK;
+only the `mcp` command imports it.
 """
 
 from __future__ import annotations
 
-import hmac
 import os
+import signal
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,8 +46,6 @@ from qa.errors import UsageError
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from starlette.types import ASGIApp, Receive, Scope, Send
-
     from embeddings.steps import Step, StepFn
     from qa.catalogue.model import Catalogue
     from qa.engine import Assistant
@@ -60,7 +59,7 @@ DESCRIPTIONS = {
     "ask": (
         "Answer a question from the catalogue with extracted sentences, each cited [n] to its source.\n\n"
         'Lists and counts ("Who presented on cyber security?", "How many times did the ITC present?") give '
-        "every matching presentation, in date order; overviews (\"What did the group hear about X?\"), "
+        'every matching presentation, in date order; overviews ("What did the group hear about X?"), '
         "comparisons and yes/no questions cite every presentation they draw on (kind overview or compare). "
         "abstained: true means the catalogue does not answer the question; support: partial means the entry is "
         "the right one but does not say what is listed in missing."
@@ -73,7 +72,6 @@ DESCRIPTIONS = {
     "show_presentation": "One presentation in full: title, institution, date, category, summary and links.",
 }
 RESOURCE_NOT_FOUND = -32002  # the code the MCP specification gives an unknown resource URI
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 PROGRESS_EVERY = 0.5  # seconds between progress notifications while a call waits for a build
 
 
@@ -82,13 +80,36 @@ def say(message: str) -> None:
     sys.stderr.flush()
 
 
+class InTurn:
+    """A lock taken in order of arrival: a thread that has just released it cannot take it again first."""
+
+    def __init__(self) -> None:
+        self._turns = threading.Condition()
+        self._issued = 0
+        self._serving = 0
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        with self._turns:
+            ticket = self._issued
+            self._issued += 1
+            while ticket != self._serving:
+                self._turns.wait()
+        try:
+            yield
+        finally:
+            with self._turns:
+                self._serving += 1
+                self._turns.notify_all()
+
+
 class Warm:
     """The assistant, opened once on a worker thread; each call waits for it, then asks one at a time."""
 
     def __init__(self, open_assistant: Callable[[Warm], Assistant]) -> None:
         self._open = open_assistant
         self._ready = threading.Event()
-        self._lock = threading.Lock()  # the retriever's caches are not meant for two questions at once
+        self._lock = InTurn()  # the retriever's caches are not meant for two questions at once
         self._assistant: Assistant | None = None
         self._error: BaseException | None = None
         self.step: Step | None = None  # the build's latest phase, for progress notifications
@@ -142,16 +163,28 @@ class Warm:
         if self._error is not None:
             raise self._error
         assert self._assistant is not None
-        with self._lock:
+        with self._lock.turn():
             return mcp_tools.ask(self._assistant, question, top_k)
 
 
-def tool_error(exc: BaseException) -> types.CallToolResult:
-    """A tool error whose text is the CLI's one-line message for the same input, worded for an AI client."""
+def tool_error(exc: BaseException, arguments: Mapping[str, Any] | None = None) -> types.CallToolResult:
+    """A tool error whose text is the CLI's one-line message for the same input, worded for an AI client.
+
+    It quotes at most QUOTE_LIMIT characters of any argument (a client may send 200 characters of an id).
+    """
     if debug():
         raise exc
     message = mcp_tools.client_message(message_for(exc))
+    message = mcp_tools.clip_values(message, (arguments or {}).values())
     return types.CallToolResult(content=[types.TextContent(type="text", text=message)], is_error=True)
+
+
+def _ask_arguments(arguments: Mapping[str, Any] | None) -> tuple[str, int]:
+    """ask's question, checked and cleaned (UsageError for an empty one), and its top_k."""
+    from qa.engine import clean_question
+
+    args = mcp_tools.check_arguments("ask", arguments)
+    return clean_question(args["question"]), args["top_k"]
 
 
 def tool_result(out: mcp_tools.Result) -> types.CallToolResult:
@@ -164,6 +197,15 @@ class Handlers:
 
     catalogue: Catalogue
     warm: Warm
+    # One question at a time per session: a client with many calls in flight queues behind itself, and
+    # others wait for at most one of its questions (the assistant answers one at a time, in turn).
+    queues: weakref.WeakKeyDictionary[Any, anyio.Lock] = field(default_factory=weakref.WeakKeyDictionary)
+
+    def queue(self, ctx: Any) -> anyio.Lock:
+        try:
+            return self.queues.setdefault(ctx.session, anyio.Lock())
+        except (AttributeError, TypeError):  # no session object to key on: no queue of its own
+            return anyio.Lock()
 
     def tools(self) -> list[types.Tool]:
         return [
@@ -182,31 +224,40 @@ class Handlers:
         return types.ListToolsResult(tools=self.tools())
 
     async def call_tool(self, ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+        """Every call's work (its arguments checked, the question cleaned, the tool run) on a worker thread.
+
+        The event loop only passes messages, so no call, however large its arguments, holds up another
+        client's. Arguments are held to their maxLength before anything reads them.
+        """
         if params.name not in mcp_tools.TOOLS:
             names = ", ".join(mcp_tools.TOOLS)
-            raise MCPError(types.INVALID_PARAMS, f"Unknown tool {params.name!r}; the tools are {names}")
+            raise MCPError(types.INVALID_PARAMS, f"Unknown tool {mcp_tools.quote(params.name)}; the tools are {names}")
+        arguments = params.arguments
         try:
-            args = mcp_tools.check_arguments(params.name, params.arguments)
             if params.name == "ask":
-                return tool_result(await self._ask(ctx, args["question"], args["top_k"]))
-            if params.name == "list_presentations":
-                return tool_result(mcp_tools.list_presentations(self.catalogue, **args))
-            return tool_result(mcp_tools.show_presentation(self.catalogue, args["id"]))
+                return tool_result(await self._ask(ctx, arguments))
+            return tool_result(await anyio.to_thread.run_sync(self._run, params.name, arguments))
         except Exception as exc:
-            return tool_error(exc)
+            return tool_error(exc, arguments)
 
-    async def _ask(self, ctx: Any, question: str, top_k: int) -> mcp_tools.Result:
+    def _run(self, name: str, arguments: Mapping[str, Any] | None) -> mcp_tools.Result:
+        """list_presentations or show_presentation, on the calling (worker) thread."""
+        args = mcp_tools.check_arguments(name, arguments)
+        if name == "list_presentations":
+            return mcp_tools.list_presentations(self.catalogue, **args)
+        return mcp_tools.show_presentation(self.catalogue, args["id"])
+
+    async def _ask(self, ctx: Any, arguments: Mapping[str, Any] | None) -> mcp_tools.Result:
         """The answer, computed on a worker thread; while a build runs, progress goes to a caller that asked."""
-        from qa.engine import clean_question
-
-        clean_question(question)  # an empty question is refused before any wait
-        if not self.warm.ready:
-            async with anyio.create_task_group() as group:
-                group.start_soon(self._report_progress, ctx)
-                result = await anyio.to_thread.run_sync(self.warm.ask, question, top_k)
-                group.cancel_scope.cancel()
-            return result
-        return await anyio.to_thread.run_sync(self.warm.ask, question, top_k)
+        question, top_k = await anyio.to_thread.run_sync(_ask_arguments, arguments)  # refused before any wait
+        async with self.queue(ctx):
+            if not self.warm.ready:
+                async with anyio.create_task_group() as group:
+                    group.start_soon(self._report_progress, ctx)
+                    result = await anyio.to_thread.run_sync(self.warm.ask, question, top_k)
+                    group.cancel_scope.cancel()
+                return result
+            return await anyio.to_thread.run_sync(self.warm.ask, question, top_k)
 
     async def _report_progress(self, ctx: Any) -> None:
         """Every PROGRESS_EVERY seconds, until the index is open: a count that grows, and the build's phase."""
@@ -244,7 +295,8 @@ class Handlers:
         try:
             text = mcp_tools.read_resource(self.catalogue, uri)
         except UsageError as exc:
-            raise MCPError(RESOURCE_NOT_FOUND, mcp_tools.client_message(str(exc)), {"uri": uri}) from None
+            data = {"uri": uri[: mcp_tools.QUOTE_LIMIT]}
+            raise MCPError(RESOURCE_NOT_FOUND, mcp_tools.client_message(str(exc)), data) from None
         return types.ReadResourceResult(
             contents=[types.TextResourceContents(uri=uri, mime_type="application/json", text=text)]
         )
@@ -280,107 +332,29 @@ def build_server(catalogue: Catalogue, warm: Warm, transport: str = "stdio") -> 
     )
 
 
-def parse_address(value: str) -> tuple[str, int]:
-    """``[HOST:]PORT`` (an IPv6 host in brackets) as (host, port); UsageError in one line otherwise."""
-    text = value.strip()
-    host, _, port = text.rpartition(":")
-    host = host.strip("[]") or "127.0.0.1"
-    if not port.isdigit() or not 0 < int(port) < 65536:
-        raise UsageError(f"--http takes [HOST:]PORT, e.g. 8765 or 127.0.0.1:8765, not {value!r}")
-    return host, int(port)
+def serve(
+    catalogue: Path | None,
+    index: Path | None,
+    model: str | None,
+    http: str | None = None,
+    allow_hosts: Iterable[str] = (),
+) -> None:
+    """Run the server until the client closes stdin (or SIGTERM over HTTP); Ctrl-C stops it at once (130).
 
-
-def token_from_environment(host: str) -> str | None:
-    """MSME_QA_MCP_TOKEN; required when the server listens on anything but loopback."""
-    token = os.environ.get("MSME_QA_MCP_TOKEN", "").strip() or None
-    if token is None and host not in LOOPBACK:
-        raise UsageError(
-            f"serving MCP on {host} needs a bearer token: set MSME_QA_MCP_TOKEN "
-            "(clients then send 'Authorization: Bearer <token>'), or serve on 127.0.0.1"
-        )
-    return token
-
-
-class BearerToken:
-    """ASGI middleware: every request must carry ``Authorization: Bearer <token>`` (compared in constant time)."""
-
-    def __init__(self, app: ASGIApp, token: str) -> None:
-        self.app = app
-        self.expected = f"Bearer {token}".encode()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            given = dict(scope.get("headers") or []).get(b"authorization", b"")
-            if not hmac.compare_digest(given, self.expected):
-                from starlette.responses import JSONResponse
-
-                body = {
-                    "jsonrpc": "2.0",
-                    "id": None,
-                    "error": {"code": -32001, "message": "missing or wrong bearer token"},
-                }
-                headers = {"WWW-Authenticate": 'Bearer realm="msme-qa"'}
-                await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-def http_security(host: str) -> Any:
-    """Host and Origin checks for the address served: loopback names on loopback, the host itself elsewhere."""
-    from mcp.server.transport_security import TransportSecuritySettings
-
-    names = ["127.0.0.1", "localhost", "[::1]"] if host in LOOPBACK else [f"[{host}]" if ":" in host else host]
-    return TransportSecuritySettings(
-        enable_dns_rebinding_protection=True,
-        allowed_hosts=[f"{name}:*" for name in names] + names,
-        allowed_origins=[f"{scheme}://{name}:*" for name in names for scheme in ("http", "https")],
-    )
-
-
-def event_store() -> Any:
-    """The last events of every stream, in memory, so that a client whose SSE stream broke can resume it."""
-    from collections import deque
-
-    from mcp.server.streamable_http import EventMessage, EventStore
-
-    class Recent(EventStore):
-        def __init__(self, keep: int = 1000) -> None:
-            self.events: deque[tuple[str, str, Any]] = deque(maxlen=keep)  # (event id, stream id, message)
-            self.next = 0
-
-        async def store_event(self, stream_id: Any, message: Any) -> Any:
-            self.next += 1
-            self.events.append((str(self.next), stream_id, message))
-            return str(self.next)
-
-        async def replay_events_after(self, last_event_id: Any, send_callback: Any) -> Any:
-            ids = [event_id for event_id, _, _ in self.events]
-            if last_event_id not in ids:
-                return None
-            stream = self.events[ids.index(last_event_id)][1]
-            for event_id, stream_id, message in list(self.events)[ids.index(last_event_id) + 1 :]:
-                if stream_id == stream and message is not None:
-                    await send_callback(EventMessage(message, event_id))
-            return stream
-
-    return Recent()
-
-
-def http_app(server: Server[Any], host: str, token: str | None) -> ASGIApp:
-    app: ASGIApp = server.streamable_http_app(
-        host=host, transport_security=http_security(host), event_store=event_store(), retry_interval=1000
-    )
-    return BearerToken(app, token) if token else app
-
-
-def serve(catalogue: Path | None, index: Path | None, model: str | None, http: str | None = None) -> None:
-    """Run the server until the client closes stdin (or Ctrl-C over HTTP). Bad input stops it first."""
+    Bad input (a catalogue that cannot be read, an address that cannot be bound) stops it before it serves.
+    """
     from embeddings.model import resolve_model
     from qa.catalogue.load import load_catalogue
     from qa.service import open_assistant, resolve_model_spec
 
-    address = parse_address(http) if http is not None else None
-    token = token_from_environment(address[0]) if address else None
+    if http is None and allow_hosts:
+        raise UsageError("--allow-host names the hosts an HTTP server answers to: use it with --http")
+    if http is not None:
+        from cli import mcp_http
+
+        host, port = mcp_http.parse_address(http)
+        token = mcp_http.token_from_environment(host)
+        names = mcp_http.allowed_hosts(host, allow_hosts)
     cat = load_catalogue(catalogue)
     resolve_model(resolve_model_spec(model))  # a model that is not there: one line and exit, not a broken server
 
@@ -389,18 +363,43 @@ def serve(catalogue: Path | None, index: Path | None, model: str | None, http: s
         return open_assistant(cat.path, index, model, on_status=say, watch=watch)
 
     warm = Warm(open_warm)
-    if address is None:
+    if http is None:
+        stop_at_once_on_ctrl_c()
         if sys.stdin.isatty():  # someone typed `msme-qa mcp` in a terminal: say what this is
             say("this is a server for AI assistants: it reads MCP messages on stdin (Ctrl-C stops it)")
-        server = build_server(cat, warm)
-        anyio.run(_run_stdio, server)
+        anyio.run(_run_stdio, build_server(cat, warm))
+        leave(warm)
         return
-    host, port = address
-    shown = f"[{host}]" if ":" in host else host
-    say(f"MCP server on http://{shown}:{port}/mcp" + (" (bearer token required)" if token else ""))
+    sock = mcp_http.bind(host, port)  # before the index opens: an address in use stops the command at once
+    stop_at_once_on_ctrl_c()
+    say(f"MCP server on http://{mcp_http.shown(host, port)}/mcp" + (" (bearer token required)" if token else ""))
     server = build_server(cat, warm, transport="HTTP")
     warm.start()  # open the index now, not at the first request
-    _run_http(http_app(server, host, token), host, port)
+    mcp_http.run(mcp_http.http_app(server, names, token), sock)
+    leave(warm)
+
+
+def stop_at_once_on_ctrl_c() -> None:
+    """Ctrl-C ends the process at once with exit 130, whatever it is doing.
+
+    The server holds nothing to save (its tools only read, and an index is written as a new generation
+    renamed into place, which survives being stopped anywhere). Waiting instead would wait for a read of
+    stdin to end (until Enter), for open HTTP streams, or for a build in C++ threads that abort the process
+    when the interpreter shuts down around them ("terminate called without an active exception").
+    """
+
+    def interrupted(_signum: int, _frame: Any) -> None:
+        os.write(2, b"msme-qa: interrupted\n")  # no Python-level stream: its lock may be held right now
+        os._exit(130)
+
+    signal.signal(signal.SIGINT, interrupted)
+
+
+def leave(warm: Warm) -> None:
+    """After serving: exit at once when the index is still opening (its threads cannot be joined)."""
+    if warm.started and not warm.ready:
+        sys.stderr.flush()
+        os._exit(0)
 
 
 async def _run_stdio(server: Server[Any]) -> None:
@@ -408,13 +407,3 @@ async def _run_stdio(server: Server[Any]) -> None:
 
     async with stdio_server() as (read_stream, write_stream):
         await server.run(read_stream, write_stream, server.create_initialization_options())
-
-
-def _run_http(app: ASGIApp, host: str, port: int) -> None:
-    import uvicorn
-
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
-    try:
-        uvicorn.Server(config).run()
-    except OSError as exc:
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

@@ -3,14 +3,16 @@
 Every tool result is a pair: JSON-ready data for the structured content (the shapes of INTERFACE.md)
 and plain text for a model or a person to read (what `msme-qa ask` / `show` print, without colour).
 Each tool's arguments are declared once, in ``TOOLS``: the server publishes them as the tool's input
-schema and :func:`check_arguments` holds every call to them, so a wrong type, a missing argument or an
-unknown one is one line naming the argument. Bad input raises UsageError; :func:`client_message` words
-the CLI's message for an AI client (it cannot run `msme-qa list`, it can call list_presentations).
+schema and :func:`check_arguments` holds every call to them, so a wrong type, a missing argument, an
+unknown one or a string over its ``maxLength`` is one line naming the argument. Bad input raises
+UsageError; :func:`client_message` words the CLI's message for an AI client (it cannot run `msme-qa list`,
+it can call list_presentations), and :func:`clip_values` keeps a message from quoting more than
+``QUOTE_LIMIT`` characters of any value it was given.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +26,31 @@ from qa.errors import UsageError
 if TYPE_CHECKING:
     from qa.answers.model import Answer
     from qa.engine import Assistant
+
+
+MAX_QUESTION = 2000  # characters of a question (the CLI reads no more of one either)
+MAX_TEXT = 200  # characters of every other string argument: an id, an institution, a category, a date
+QUOTE_LIMIT = 80  # characters of a value an error message quotes
+
+
+def quote(value: str) -> str:
+    """A value as an error message quotes it: in quotes, cut to QUOTE_LIMIT characters and an ellipsis."""
+    return repr(value if len(value) <= QUOTE_LIMIT else value[:QUOTE_LIMIT] + "…")
+
+
+def clip_values(message: str, values: Iterable[Any]) -> str:
+    """``message`` with every long string of ``values`` it quotes cut to QUOTE_LIMIT characters.
+
+    The CLI's messages quote what was typed in full (an unknown id, a date that cannot be read); a client
+    can send far more than a person types, and the message goes back to it in one line.
+    """
+    for value in values:
+        if not isinstance(value, str) or len(value) <= QUOTE_LIMIT:
+            continue
+        for form in dict.fromkeys((value, value.strip())):
+            if len(form) > QUOTE_LIMIT:
+                message = message.replace(repr(form), quote(form)).replace(form, form[:QUOTE_LIMIT] + "…")
+    return message
 
 
 @dataclass(frozen=True)
@@ -45,6 +72,7 @@ class Param:
     default: Any = None
     minimum: int | None = None
     maximum: int | None = None
+    max_length: int | None = None  # strings: the most characters taken (maxLength in the schema)
 
     def schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "description": self.description}
@@ -56,6 +84,8 @@ class Param:
             out["minimum"] = self.minimum
         if self.maximum is not None:
             out["maximum"] = self.maximum
+        if self.max_length is not None:
+            out["maxLength"] = self.max_length
         return out
 
     def check(self, tool: str, value: Any) -> Any:
@@ -67,6 +97,11 @@ class Param:
         if self.type == "string":
             if not isinstance(value, str):
                 raise UsageError(f"{tool}: the argument {self.name!r} must be a string, not {_json_type(value)}")
+            if self.max_length is not None and len(value) > self.max_length:
+                raise UsageError(
+                    f"{tool}: the argument {self.name!r} is {len(value):,} characters long; "
+                    f"it takes at most {self.max_length:,}"
+                )
             return value
         if isinstance(value, bool) or not isinstance(value, int):
             raise UsageError(f"{tool}: the argument {self.name!r} must be an integer, not {_json_type(value)}")
@@ -113,7 +148,11 @@ TOOLS: dict[str, ToolSpec] = {
             "Ask the MSME Group catalogue",
             (
                 Param(
-                    "question", "string", "the question in plain words, e.g. 'Who presented on cyber security?'", True
+                    "question",
+                    "string",
+                    "the question in plain words, e.g. 'Who presented on cyber security?'",
+                    True,
+                    max_length=MAX_QUESTION,
                 ),
                 Param("top_k", "integer", "how many entries are considered for a fact answer", False, 5, 1, 50),
             ),
@@ -122,16 +161,31 @@ TOOLS: dict[str, ToolSpec] = {
             "list_presentations",
             "List presentations",
             (
-                Param("institution", "string", "acronym, name or economy, e.g. 'ITC', 'International Trade Centre'"),
-                Param("category", "string", "category or sub-section; a part of its name is enough"),
-                Param("since", "string", f"from this date: {_DATE_FORMS}"),
-                Param("until", "string", "up to this date, inclusive; the same forms as since"),
+                Param(
+                    "institution",
+                    "string",
+                    "acronym, name or economy, e.g. 'ITC', 'International Trade Centre'",
+                    max_length=MAX_TEXT,
+                ),
+                Param(
+                    "category", "string", "category or sub-section; a part of its name is enough", max_length=MAX_TEXT
+                ),
+                Param("since", "string", f"from this date: {_DATE_FORMS}", max_length=MAX_TEXT),
+                Param("until", "string", "up to this date, inclusive; the same forms as since", max_length=MAX_TEXT),
             ),
         ),
         ToolSpec(
             "show_presentation",
             "Show one presentation",
-            (Param("id", "string", "an entry id from the other tools' results; a unique prefix is enough", True),),
+            (
+                Param(
+                    "id",
+                    "string",
+                    "an entry id from the other tools' results; a unique prefix is enough",
+                    True,
+                    max_length=MAX_TEXT,
+                ),
+            ),
         ),
     )
 }
@@ -145,7 +199,7 @@ def check_arguments(tool: str, arguments: Mapping[str, Any] | None) -> dict[str,
     unknown = sorted(set(given) - set(names))
     if unknown:
         takes = ", ".join(names) or "no arguments"
-        raise UsageError(f"{tool}: unknown argument {unknown[0]!r}; {tool} takes {takes}")
+        raise UsageError(f"{tool}: unknown argument {quote(unknown[0])}; {tool} takes {takes}")
     return {p.name: p.check(tool, given.get(p.name)) for p in spec.params}
 
 
@@ -238,7 +292,7 @@ def read_resource(catalogue: Catalogue, uri: str) -> str:
     prefix = RESOURCE_TEMPLATE.removesuffix("{id}")
     entry = catalogue.get(uri.removeprefix(prefix)) if uri.startswith(prefix) else None
     if entry is None:
-        raise UsageError(f"no presentation has the URI {uri!r}; resources/list gives them")
+        raise UsageError(f"no presentation has the URI {quote(uri)}; resources/list gives them")
     return json.dumps(entry.to_json(), ensure_ascii=False)
 
 
