@@ -11,12 +11,12 @@ import pytest
 from qa.catalogue.filters import Filter
 from qa.question import query as query_module
 from qa.question import text as text_module
-from qa.question.periods import find_period
 from qa.question.phrasing import as_question
 from qa.question.query import Lexicon, Query
 from qa.settings import DEFAULT, MODEL_DEPENDENT, Settings
 
 from .conftest import read
+from .reading import find_period
 
 # --- periods ------------------------------------------------------------------------------------------
 

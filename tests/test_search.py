@@ -8,9 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from qa.question.intent import looks_like_search
 from qa.question.query import Lexicon
 from qa.question.spelling import Speller
+
+from .reading import looks_like_search
 
 
 @pytest.fixture(scope="module")

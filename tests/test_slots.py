@@ -12,7 +12,8 @@ import pytest
 from qa.question import reader
 from qa.question import slots as sl
 from qa.question import vocabulary as v
-from qa.question.periods import find_period
+
+from .reading import find_period
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 12, 3)

@@ -21,11 +21,11 @@ from qa.errors import UsageError
 from qa.question import reader
 from qa.question import vocabulary as v
 from qa.question.glossary import expansions
-from qa.question.intent import presenter_phrase
 from qa.question.phrasing import TYPE_WORDS, as_question, join
 from qa.question.places import economies_in
 from qa.question.query import Lexicon, Query
 from qa.question.reader import Reading
+from qa.question.roles import presenter_phrase
 from qa.question.text import content_tokens, tokens
 
 

@@ -594,3 +594,28 @@ def _most_of(stems: list[str]) -> str:
         if set(stems) & v.stems(table):
             return name
     return "most"
+
+
+def without_order(topic: str) -> str:
+    """A topic without the order words that end it ("payments came last" -> "payments")."""
+    ts = toks(topic)
+    drop = (
+        set(v.LATEST.split())
+        | set(v.EARLIEST.split())
+        | {"came", "come", "was", "were", "given", "presented", "held", "delivered", "the", "one", "most"}
+    )
+    drop |= set(v.MEETING_NOUNS.split())
+    while ts and ts[-1].low in drop:
+        ts = ts[:-1]
+    return topic[: ts[-1].end].strip() if ts else ""
+
+
+def find_points(ts: Sequence[Tok], text: str, today: date | None = None) -> list[Period]:
+    """Every date the question names, each on its own ("the July 2021 and November 2021 presentations")."""
+    out: list[Period] = []
+    taken: set[int] = set()
+    while (found := find_period(ts, text, taken, today, ranges=False)) is not None:
+        period, lo, hi, _ = found
+        out.append(period)
+        taken |= set(range(lo, hi))
+    return out
