@@ -9,33 +9,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from qa.question import reader
+from qa.question import reader, shape, when
 from qa.question import slots as sl
 from qa.question import vocabulary as v
-from qa.question.slots import Period
+from qa.question.when import Period
 
 
 def find_period(question: str, today: date | None = None) -> Period | None:
     """The period a question restricts to, or None."""
-    found = sl.find_period(sl.toks(question), question, set(), today)
+    found = when.find_period(sl.toks(question), question, set(), today)
     return found[0] if found else None
 
 
 def find_points(question: str, today: date | None = None) -> list[Period]:
-    return sl.find_points(sl.toks(question), question, today)
+    return when.find_points(sl.toks(question), question, today)
 
 
 def find_order(question: str) -> str | None:
     ts = sl.toks(question)
     taken: set[int] = set()
-    if found := sl.find_period(ts, question, taken):
+    if found := when.find_period(ts, question, taken):
         taken = set(range(found[1], found[2]))
-    return sl.find_order(ts, taken)[0]
+    return shape.find_order(ts, taken)[0]
 
 
 def find_total(question: str) -> str | None:
     ts = sl.toks(question)
-    return sl.find_total(ts, question, sl.find_count(ts)[0])
+    return shape.find_total(ts, question, shape.find_count(ts)[0])
 
 
 def list_form(question: str) -> bool:
@@ -43,7 +43,7 @@ def list_form(question: str) -> bool:
 
 
 def period_is_when(question: str, period_text: str) -> bool:
-    found = sl.find_period(sl.toks(question), question, set())
+    found = when.find_period(sl.toks(question), question, set())
     return found is not None and found[3] and period_text in found[0].text
 
 

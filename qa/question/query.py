@@ -25,9 +25,11 @@ from qa.question.glossary import expansions
 from qa.question.grounding import ground, topic_asked
 from qa.question.places import economies_in
 from qa.question.roles import presenter_phrase
-from qa.question.slots import Period, find_points, find_types, toks, without_order
+from qa.question.shape import without_order
+from qa.question.slots import find_types, toks
 from qa.question.spelling import Speller
 from qa.question.text import content_tokens, tokens
+from qa.question.when import Period, find_points
 
 
 @dataclass(frozen=True)
