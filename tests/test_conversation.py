@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from qa.chat.conversation import Conversation, operation
-from qa.chat.operations import read_line
+from qa.chat.lines import read_line
 from qa.errors import UsageError
 
 pytestmark = pytest.mark.slow

@@ -7,10 +7,11 @@ import numpy as np
 from qa.answers.facts import _money, _quantities, _shares
 from qa.catalogue.load import load_catalogue
 from qa.question.glossary import _GROUPS, expansions
-from qa.question.intent import find_categories
 from qa.question.query import Lexicon
 from qa.question.text import content_tokens, tokens
 from qa.search.bm25 import BM25
+
+from .reading import find_categories
 
 
 def test_snowball_stems_join_word_families_that_a_suffix_list_missed():

@@ -13,7 +13,8 @@ import pytest
 
 from qa.catalogue.model import Entry
 from qa.chat.conversation import operation
-from qa.chat.operations import _clarify, in_series, listing_answer, read_line, title_similarity
+from qa.chat.lines import read_line
+from qa.chat.operations import _clarify, in_series, listing_answer, title_similarity
 from tests.conftest import read
 from tests.test_chat import ask, chat, spawn
 from tests.test_chat import env as chat_env

@@ -7,10 +7,9 @@ from datetime import date
 import pytest
 
 from qa.answers.totals import name_key
-from qa.question.periods import find_period
-from qa.question.structure import find_order, find_total, list_form, period_is_when
 
 from .conftest import read
+from .reading import find_order, find_period, find_total, list_form, period_is_when
 
 
 @pytest.mark.parametrize(

@@ -11,12 +11,12 @@ import pytest
 from qa.catalogue.filters import Filter
 from qa.question import query as query_module
 from qa.question import text as text_module
-from qa.question.periods import find_period
 from qa.question.phrasing import as_question
 from qa.question.query import Lexicon, Query
 from qa.settings import DEFAULT, MODEL_DEPENDENT, Settings
 
 from .conftest import read
+from .reading import find_period
 
 # --- periods ------------------------------------------------------------------------------------------
 
@@ -157,18 +157,18 @@ def test_the_question_is_read_once_per_answer(assistant, monkeypatch: pytest.Mon
         calls.append((text, reading[0]))
         return real_words(text)
 
-    def counting_read(text: str, lexicon: Lexicon) -> Query:
+    def counting_read(text: str, lexicon: Lexicon, close=None) -> Query:
         reading[0] = True
         try:
-            return real_read(text, lexicon)
+            return real_read(text, lexicon, close)
         finally:
             reading[0] = False
 
     reads: list[str] = []
 
-    def tracked_read(text: str, lexicon: Lexicon) -> Query:
+    def tracked_read(text: str, lexicon: Lexicon, close=None) -> Query:
         reads.append(text)
-        return counting_read(text, lexicon)
+        return counting_read(text, lexicon, close)
 
     monkeypatch.setattr(text_module, "words", counting_words)
     monkeypatch.setattr("qa.engine.read_query", tracked_read)

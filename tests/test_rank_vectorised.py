@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from qa.engine import clean_question
-from qa.question.periods import Period
 from qa.question.query import Lexicon, Query, read_query
+from qa.question.when import Period
 from qa.search.bm25 import BM25
 from qa.search.dense import MatrixDense, entry_texts
 from qa.search.retrieval import Retriever, Scored

@@ -8,9 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.app import app
-from qa.question.intent import looks_like_search
 from qa.question.query import Lexicon
 from qa.question.spelling import Speller
+
+from .reading import looks_like_search
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +122,9 @@ def test_a_presenter_that_never_came_is_named_in_the_refusal(built_index) -> Non
     assert listed["count"] == 0 and listed["citations"] == []
     assert listed["answer"].startswith("The World Bank did not present to the group; it is mentioned in: G20 Policy")
     nowhere = ask_json(built_index, "What did Qatar present about SME loans?")
-    assert nowhere["answer"] == "The catalogue has no presentation by Qatar." and "related" not in nowhere
+    # Nothing mentions Qatar either: the nearest to the rest of the question come as related, not as the answer.
+    assert nowhere["answer"] == "The catalogue has no presentation by Qatar." and nowhere["citations"] == []
+    assert 1 <= len(nowhere["related"]) <= 3
 
 
 @pytest.mark.slow

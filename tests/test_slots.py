@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from qa.question import reader
+from qa.question import reader, shape
 from qa.question import slots as sl
 from qa.question import vocabulary as v
-from qa.question.periods import find_period
+
+from .reading import find_period
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 12, 3)
@@ -184,7 +185,7 @@ def test_a_category_word_inside_a_longer_topic_stays_the_topic(lexicon):
     ],
 )
 def test_order_words_qualify_a_presentation_or_presenting(text, order):
-    assert sl.find_order(sl.toks(text), set())[0] == order
+    assert shape.find_order(sl.toks(text), set())[0] == order
 
 
 def test_a_meeting_is_asked_about_only_when_it_is_the_object(lexicon):
@@ -210,7 +211,7 @@ def test_a_meeting_is_asked_about_only_when_it_is_the_object(lexicon):
 )
 def test_totals(text, total):
     ts = sl.toks(text)
-    assert sl.find_total(ts, text, sl.find_count(ts)[0]) == total
+    assert shape.find_total(ts, text, shape.find_count(ts)[0]) == total
 
 
 @pytest.mark.parametrize(
@@ -225,7 +226,7 @@ def test_totals(text, total):
     ],
 )
 def test_a_count_of_presentations_is_told_from_a_count_of_anything_else(text, counts):
-    asked, of_presentations, _ = sl.find_count(sl.toks(text))
+    asked, of_presentations, _ = shape.find_count(sl.toks(text))
     assert asked and of_presentations == counts
 
 

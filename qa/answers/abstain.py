@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from qa.answers.model import Answer, Citation
 from qa.catalogue.dates import format_date
-from qa.question.intent import find_types
 from qa.question.query import Query
 from qa.search.retrieval import Retriever, Scored
 from qa.settings import DEFAULT, Settings
@@ -50,7 +49,7 @@ def absent_presenter(query: Query, retriever: Retriever | None = None) -> Answer
     named_in_presenter = [e for e in absent if e.casefold() in who.casefold()]
     if named_in_presenter:
         name = named_in_presenter[0]
-    elif query.institutions or query.types or find_types(who):
+    elif query.institutions or query.types or query.presenter_types:
         return None
     else:
         name = query.presenter_said or who

@@ -55,10 +55,8 @@ def sides(query: Query, retriever: Retriever) -> list[Side]:
 
 def _periods(query: Query, retriever: Retriever) -> list[Side]:
     """Two dates named in the question ("the February 2022 and March 2023 updates", "2021 ... 2022")."""
-    from qa.question.periods import find_points
-
     out = []
-    for p in find_points(query.text):
+    for p in query.points:
         keep = tuple(
             i
             for i, e in enumerate(retriever.entries)

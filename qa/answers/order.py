@@ -14,7 +14,6 @@ from qa.catalogue.model import Entry
 from qa.question.glossary import expansions
 from qa.question.phrasing import describe, period_words
 from qa.question.query import Query
-from qa.question.structure import without_order
 from qa.question.text import content_tokens, tokens
 from qa.search.retrieval import Retriever
 from qa.settings import DEFAULT, Settings
@@ -101,7 +100,7 @@ def outside(query: Query, entries: Sequence[Entry]) -> Answer | None:
 def _without_order_words(query: Query) -> Query:
     """The query a list question would be: no order words in its content or topic."""
     content = tuple(t for t in query.content if t not in _ORDER_WORDS)
-    topic = without_order(query.topic)
+    topic = query.order_topic
     if topic == query.topic:
         return replace(query, content=content, kind="list")
     topic_content = content_tokens(topic)

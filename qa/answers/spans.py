@@ -139,7 +139,9 @@ def uncovered(
         said, named = found
         text += f" '{said}' is mentioned in: " + _listed(named) + "."
     else:
-        named = list(nearest[:3]) or [j.entry for j in cov.judged[:3]]
+        # the nearest, among entries close enough in meaning to be near at all (Settings.abstain_floor)
+        close = {j.entry.id for j in cov.judged if j.scored.dense >= DEFAULT.abstain_floor}
+        named = [e for e in nearest[:3] if e.id in close] or [j.entry for j in cov.judged[:3] if j.entry.id in close]
         if named:
             text += " The nearest, not an answer: " + _listed(named) + "."
     related = tuple(Citation(n, e) for n, e in enumerate(named, 1))

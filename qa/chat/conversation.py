@@ -34,7 +34,7 @@ from qa.answers.model import Answer
 from qa.catalogue.model import Entry
 from qa.chat import operations as ops
 from qa.chat import replies
-from qa.chat.operations import State
+from qa.chat.lines import Line, State, read_line
 from qa.engine import Assistant, clean_question
 from qa.question.reader import Reading
 
@@ -80,7 +80,7 @@ class Conversation:
         """Answer ``question`` in the light of what was said."""
         asst = self.assistant
         text = clean_question(question)
-        line = ops.read_line(asst.lexicon, last_sentence(text))
+        line = read_line(asst.lexicon, last_sentence(text))
         name = operation(line, self.state)
         done = ops.OPERATIONS[name](asst, text, line, self.state, self)
         answer = done.answer
@@ -122,17 +122,17 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z])")
 # Deciding what a line does -------------------------------------------------------------------------
 
 
-def operation(line: ops.Line, state: State | None) -> str:
+def operation(line: Line, state: State | None) -> str:
     """The first row of :data:`OPERATIONS_TABLE` that holds for the line and the state."""
     return next(name for name, holds in OPERATIONS_TABLE if holds(line, state))
 
 
-def _refers(line: ops.Line) -> bool:
+def _refers(line: Line) -> bool:
     return bool(line.reference or line.ordinal or line.attribute or line.more or line.series or line.narrow
                 or line.same_meeting or line.other or line.lead or line.descriptor)  # fmt: skip
 
 
-def _follows(line: ops.Line, state: State | None) -> bool:
+def _follows(line: Line, state: State | None) -> bool:
     """Reads as a follow-up: it refers back, or it fills slots of the last question and names no topic of its own."""
     if state is None:
         return False
@@ -140,7 +140,7 @@ def _follows(line: ops.Line, state: State | None) -> bool:
     return _refers(line) or (not line.own and (line.reading.names_slot or bare_count))
 
 
-OPERATIONS_TABLE: tuple[tuple[str, Callable[[ops.Line, State | None], bool]], ...] = (
+OPERATIONS_TABLE: tuple[tuple[str, Callable[[Line, State | None], bool]], ...] = (
     ("nothing", lambda ln, st: bool((st is None or not st.cited and st.query is None) and _refers(ln)
      and not ln.own and (not ln.reading.names_slot or ln.narrow or ln.descriptor))),
     ("new", lambda ln, st: not _follows(ln, st) or ln.complete),

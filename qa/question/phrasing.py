@@ -11,8 +11,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from qa.catalogue.dates import format_date, month_end
-from qa.question.slots import Period
 from qa.question.vocabulary import PERIOD_PREPOSITIONS
+from qa.question.when import Period
 
 if TYPE_CHECKING:
     from qa.question.query import Query

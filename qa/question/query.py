@@ -23,11 +23,13 @@ from qa.question.asked import asked_for, counted_tokens, expanded_acronyms, focu
 from qa.question.clauses import change_verbs, indirect, indirect_topic, premise, surface
 from qa.question.glossary import expansions
 from qa.question.grounding import ground, topic_asked
-from qa.question.intent import presenter_phrase
 from qa.question.places import economies_in
-from qa.question.slots import Period
+from qa.question.roles import presenter_phrase
+from qa.question.shape import without_order
+from qa.question.slots import find_types, toks
 from qa.question.spelling import Speller
 from qa.question.text import content_tokens, tokens
+from qa.question.when import Period, find_points
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,9 @@ class Query:
     about_clause: str = ""  # "anything about crypto assets" from "What did UNCITRAL say about crypto assets?"
     written: tuple[tuple[str, str], ...] = ()  # (token, the word as written) for each word of the question
     premises: tuple[tuple[str, str], ...] = ()  # (verb of change, what the question takes for granted)
+    points: tuple[Period, ...] = ()  # every date named, each on its own ("the July 2021 and November 2021 ...")
+    order_topic: str = ""  # the topic without the order words that end it ("payments came last" -> "payments")
+    presenter_types: tuple[str, ...] = ()  # institution types the presenter phrase names ("the private sector")
     presenter_said: str | None = None  # the presenter as the question says it, with its article ("the World Bank")
     presenting: bool = False  # the question speaks of presenting or presentations ("presented", "talks")
     unused: tuple[str, ...] = ()  # topic words no entry grounds, as written ("thx", "bucket"): they filter nothing
@@ -237,6 +242,9 @@ def _read(text: str, lexicon: Lexicon, close: Callable[[str], bool] | None = Non
         written=tuple((t, w) for w in _WORDS.findall(said) for t in tokens(w)),
         premises=tuple((t, premise(said, surface(said, t) or t)) for t in subject if t in change_verbs()),
         presenter_said=_with_article(said, presenter),
+        points=tuple(find_points(r.toks, said)),
+        order_topic=without_order(r.topic) if r.order else r.topic,
+        presenter_types=tuple(find_types(toks(presenter), set())[0]) if presenter else (),
         unused=grounding.unused,
         topic_asked=topic_asked(r.toks, r.topic),
     )

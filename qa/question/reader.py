@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
+from qa.question import shape, when
 from qa.question import slots as sl
 from qa.question import vocabulary as v
-from qa.question.slots import Period, Tok
+from qa.question.slots import Tok
 from qa.question.text import content_tokens
+from qa.question.when import Period
 
 
 @dataclass
@@ -94,19 +96,19 @@ def read(
     forum = {k for i, j, _ in sl.find_phrase(ts, v.phrases(v.FORUM), set()) for k in range(i, j)}
     r.forum = forum
     taken |= forum
-    if found := sl.find_period(ts, said, taken, today):
+    if found := when.find_period(ts, said, taken, today):
         r.period, lo, hi, r.period_when = found
         r.period_span = (lo, hi)
         taken |= set(range(lo, hi))
     asides = _asides(ts, known)
     start = next((i for i, t in enumerate(ts) if i not in asides and t.low not in _LEADS), 0)
-    r.how_many, about_presentations, counted = sl.find_count(ts, start)
+    r.how_many, about_presentations, counted = shape.find_count(ts, start)
     r.count = r.how_many and about_presentations
     r.frame = frame_of(ts, said)
-    r.total = sl.find_total(ts, said, r.how_many)
-    r.order, order_at = sl.find_order(ts, taken)
+    r.total = shape.find_total(ts, said, r.how_many)
+    r.order, order_at = shape.find_order(ts, taken)
     taken |= order_at
-    r.meeting, meeting_at = sl.find_meeting(ts, taken)
+    r.meeting, meeting_at = shape.find_meeting(ts, taken)
     same = sl.find_phrase(ts, v.phrases(v.SAME_MEETING), taken)
     r.same_meeting = bool(same) and not follow_up
     meeting_at |= {k for i, j, _ in same for k in range(i, j)} if r.same_meeting else set()

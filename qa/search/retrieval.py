@@ -12,10 +12,10 @@ import numpy as np
 from qa.catalogue.institutions import institution_aliases
 from qa.catalogue.model import Catalogue, Entry
 from qa.catalogue.sentences import split_sentences
-from qa.question.periods import Period
 from qa.question.places import economies_in
 from qa.question.query import Query
 from qa.question.text import tokens
+from qa.question.when import Period
 from qa.search.bm25 import BM25
 from qa.search.dense import DenseIndex, MatrixDense
 from qa.settings import DEFAULT, Settings

@@ -1,4 +1,4 @@
-"""Who a question names as its presenter, and the slot finders as plain functions of a text.
+"""Roles: who a question names as its presenter. A name is the presenter only in a presenter's role.
 
 Everything here reads tokens with the words of :mod:`qa.question.vocabulary`; the slots themselves are
 found in :mod:`qa.question.slots` and the whole line is read by :mod:`qa.question.reader`.
@@ -6,7 +6,6 @@ found in :mod:`qa.question.slots` and the whole line is read by :mod:`qa.questio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qa.question import slots as sl
@@ -69,25 +68,3 @@ def presenter_phrase(text: str, reading: Reading | None = None) -> str | None:
 
 def _capital(t: sl.Tok) -> bool:
     return t.upper or t.low[:1].isdigit()
-
-
-# The slot finders on a plain text, for the callers that read one slot ---------------------------------------
-
-
-def find_types(text: str) -> list[str]:
-    """Institution types a text names ("IOs", "members", "the Secretariat", "private sector")."""
-    ts = sl.toks(text)
-    forum = {k for i, j, _ in sl.find_phrase(ts, v.phrases(v.FORUM), set()) for k in range(i, j)}
-    return sl.find_types(ts, forum)[0]
-
-
-def find_categories(text: str, names: Sequence[str], everyday: bool = False) -> list[str]:
-    """Category names a text contains (by their own names; also everyday words with ``everyday``)."""
-    return sl.find_categories(sl.toks(text), sl.category_phrases(names), set(), everyday)[0]
-
-
-def looks_like_search(text: str) -> bool:
-    """A few words typed into a search box ("de minimis", "GST Australia"), not a sentence or a question."""
-    from qa.question.reader import search_form
-
-    return search_form(sl.toks(text), text)
