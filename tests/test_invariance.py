@@ -357,6 +357,44 @@ FOLLOW_UPS: dict[str, tuple[str, list[str], str]] = {
 }
 
 
+# A follow-up's instruction words are never its topic, and its "to" names no period.
+NARROWED = (
+    "Which talks were about cybersecurity?",
+    [
+        "narrow it to 2021",
+        "narrow it down to the 2021 ones",
+        "restrict that to 2021",
+        "filter to 2021 only",
+        "only the ones from 2021",
+        "just 2021 please",
+        "only those from 2021",
+    ],
+)
+
+
+def test_every_wording_of_an_instruction_to_narrow_gives_the_same_list(assistant):
+    first, lines = NARROWED
+    want = {e.id for e in assistant.catalogue.entries if e.category == "Cyber-Readiness" and e.date.year == 2021}
+    got = {}
+    for line in lines:
+        talk = Conversation(assistant)
+        talk.ask(first)
+        answer = talk.ask(line)
+        got[line] = {c.entry.id for c in answer.citations}
+    assert len(want) == 3 and all(cited == want for cited in got.values()), got
+
+
+def test_a_new_topic_replaces_the_last_one(assistant):
+    """After a list on one topic, a complete question on another is answered on its own, not narrowed."""
+    alone = {c.entry.id for c in assistant.answer("Which talks covered cross-border payments?").citations}
+    for line in ("Which talks covered cross-border payments?", "and which talks covered cross-border payments?",
+                 "separate question: which talks covered cross-border payments?"):  # fmt: skip
+        talk = Conversation(assistant)
+        talk.ask("Which talks were about cybersecurity?")
+        assert {c.entry.id for c in talk.ask(line).citations} == alone, line
+    assert len(alone) >= 3
+
+
 @pytest.mark.parametrize("operation", sorted(FOLLOW_UPS))
 def test_every_wording_of_a_follow_up_does_the_same(assistant, operation):
     first, lines, expected = FOLLOW_UPS[operation]

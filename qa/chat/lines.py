@@ -145,7 +145,7 @@ def read_line(lexicon: Lexicon, text: str) -> Line:
     any_of = rest[:1] == ["any"] or rest[1:2] == ["any"] and rest[:1] in (["were"], ["was"], ["are"])
     bare_which = bare_which or any_of and not own and not set(lows) & v.forms(v.LIST_NOUNS)
     narrow = bare_which or bool(rest) and rest[0] in ("only", "just")
-    narrow = narrow or any(f" {p} " in joined for p in v.alternatives(v.NARROW_PHRASES))
+    narrow = narrow or any(f" {p} " in joined for p in v.alternatives(v.NARROW_PHRASES)) or bool(r.instruction)
     descriptor = bool({"one", "ones"} & set(lows)) and (r.names_slot or bool(own))
     order = None
     if descriptor and set(v.LATER_ONE.split()) & set(lows):
@@ -155,7 +155,8 @@ def read_line(lexicon: Lexicon, text: str) -> Line:
     # Complete on its own: a topic of its own, or slots with a presentation noun or verb ("Who presented in
     # 2022?"); "Which were by the GEA?" names no presentations and reads as a follow-up.
     asks_presentations = any(w in v.forms(v.LIST_NOUNS) | v.forms(v.PRESENT_VERBS) for w in lows)
-    complete = (bool(own) or (r.names_slot and not lead and asks_presentations)) and framed and not reference
+    # "and which talks covered payments?" has a frame of its own: a question, whatever its lead
+    complete = (bool(own) or (r.names_slot and asks_presentations)) and framed and not reference
     complete = complete and ordinal is None
     complete = complete and not other and not descriptor and not narrow
     presenter_nouns = set(v.PRESENTER_REFERENCE_NOUNS.split())
@@ -208,7 +209,8 @@ def updated(asst: Assistant, prev: Query, line: Line) -> Query:
     if r.types:
         changes["types"] = tuple(r.types)
     if r.categories:
-        changes["categories"] = tuple(r.categories)
+        changes.update(categories=tuple(r.categories), category_text=r.category_text,
+                       category_words=tuple(content_tokens(r.category_text)))  # fmt: skip
     topic = prev.topic
     if line.own:
         topic = r.topic

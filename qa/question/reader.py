@@ -48,6 +48,7 @@ class Reading:
     topic: str = ""  # the words left over, as written
     grounded: bool = False  # some word of the topic is one the catalogue uses (qa.question.grounding)
     forum: set[int] = field(default_factory=set)  # tokens naming the forum ("the WTO Informal Working Group")
+    instruction: set[int] = field(default_factory=set)  # a follow-up's instruction to narrow ("narrow it to")
     kind: str = "fact"  # decided by KINDS
     taken: set[int] = field(default_factory=set)
 
@@ -96,6 +97,10 @@ def read(
     forum = {k for i, j, _ in sl.find_phrase(ts, v.phrases(v.FORUM), set()) for k in range(i, j)}
     r.forum = forum
     taken |= forum
+    if follow_up:  # "narrow it to 2021": the instruction is no topic, and its "to" no period
+        found = sl.find_phrase(ts, v.phrases(v.NARROW_INSTRUCTIONS), set())
+        r.instruction = {k for i, j, _ in found for k in range(i, j)}
+        taken |= r.instruction
     if found := when.find_period(ts, said, taken, today):
         r.period, lo, hi, r.period_when = found
         r.period_span = (lo, hi)

@@ -237,6 +237,11 @@ government"""
 # Nouns after an ordinal that pick from the last list ("the second one", "the third talk").
 PICK_NOUNS = "one entry item result source citation presentation talk link slides"
 NUMBER_NOUNS = "number no item entry source citation"  # "number 3", "item 2"
+# Instructions to narrow the last list: never its topic, and "to" in them names no period ("narrow it to 2021").
+NARROW_INSTRUCTIONS = """narrow it to|narrow it down to|narrow down to|narrow that to|narrow that down to|
+narrow them to|narrow to|narrow it|narrow down|restrict it to|restrict that to|restrict them to|restrict to|
+limit it to|limit that to|limit them to|limit to|filter it to|filter that to|filter them to|filter to|filter by|
+filter for|cut it down to|keep only|only keep|just keep|just show|only show|show only|show just"""
 NARROW_PHRASES = """of those|of these|of them|among them|among those|which of|from the list|the ones|those from|
 those by|those in|those that"""
 # Attributes of a presentation asked in a follow-up.

@@ -207,7 +207,7 @@ def find_period(
             relation, k = meaning, i - n
             break
     else:
-        if i > 0 and ts[i - 1].low in v.PERIOD_PREPOSITIONS:
+        if i > 0 and ts[i - 1].low in v.PERIOD_PREPOSITIONS and i - 1 not in taken:  # not "narrow it to 2021"
             relation, k = v.PERIOD_PREPOSITIONS[ts[i - 1].low], i - 1
     after = at(ts, j)
     if k < i and ts[k].low == "from":
