@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -139,6 +140,24 @@ def test_check_json_gives_each_problem_with_its_severity():
         "severity": "warning", "kind": "link", "entry": "2023-03-13-the-climate-impact-of-smes",
         "message": "'The Climate Impact of SMEs' (2023-03-13) has no link",
     }]  # fmt: skip
+
+
+def test_every_kind_check_can_report_is_documented_with_its_severity():
+    """docs/interface.md lists each kind under the severities the code gives it, and no kind the code lacks."""
+    made: set[tuple[str, str]] = set()
+    for path in (ROOT / "qa" / "catalogue").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Anomaly":
+                severity = [k.value for k in node.keywords if k.arg == "severity"] + node.args[3:]
+                level = severity[0].value if severity else "error"  # type: ignore[attr-defined]
+                made.add((node.args[0].value, level))  # type: ignore[attr-defined]
+    doc = (ROOT / "docs" / "interface.md").read_text(encoding="utf-8")
+    section = doc[doc.index("`msme-qa check --json`: each problem") :]
+    errors, warnings = section.split("  - warnings", 1)
+    warnings = warnings[: warnings.index("\n\n")]
+    documented = {(k, "error") for k in re.findall(r"`([a-z]+)`", errors)}
+    documented |= {(k, "warning") for k in re.findall(r"`([a-z]+)`", warnings)}
+    assert made == documented
 
 
 def test_check_finds_an_entry_that_swallowed_the_next_one(tmp_path, seed_text):
