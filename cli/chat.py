@@ -332,7 +332,7 @@ class Chat:
         if not turns:
             raise UsageError("nothing to save yet: ask a question first")
         path = Path(arg).expanduser()
-        text = conversation_markdown([t.answer for t in turns], "msme-qa: questions and answers")
+        text = conversation_markdown(turns, "msme-qa: questions and answers")
         try:
             with path.open("x", encoding="utf-8") as out:  # "x": fails if the file exists
                 out.write(text)
