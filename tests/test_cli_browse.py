@@ -123,6 +123,15 @@ def test_show_unknown_or_ambiguous_id_exits_2():
     assert result.exit_code == 2 and "matches" in result.stderr
 
 
+def test_an_ambiguous_id_says_how_many_it_lists():
+    many = runner.invoke(app, ["show", "2021-05-04"])
+    assert many.exit_code == 2 and len(many.stderr.splitlines()) == 1
+    assert "'2021-05-04' matches 7 entries; showing 5: 2021-05-04-" in many.stderr
+    assert many.stderr.count("2021-05-04-") == 5 and ", ...; give more of the id" in many.stderr
+    few = runner.invoke(app, ["show", "2021-02"]).stderr
+    assert "'2021-02' matches 3 entries: 2021-02-18-" in few and few.count("2021-02-18-") == 3 and "..." not in few
+
+
 def test_check_reports_a_missing_link_as_a_warning_that_exits_0_unless_strict():
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0, result.output

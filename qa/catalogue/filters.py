@@ -89,5 +89,6 @@ def find_entry(catalogue: Catalogue, entry_id: str) -> Entry:
         return found[0]
     if found:
         ids = ", ".join(e.id for e in found[:5])
-        raise UsageError(f"{entry_id!r} matches {len(found)} entries ({ids}); give more of the id")
+        more = f"; showing 5: {ids}, ..." if len(found) > 5 else f": {ids}"
+        raise UsageError(f"{entry_id!r} matches {len(found)} entries{more}; give more of the id")
     raise UsageError(f"no entry has the id {entry_id!r}; `msme-qa list` shows the ids")
