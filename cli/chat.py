@@ -382,9 +382,12 @@ class Chat:
 
     def list_entries(self, args: str) -> None:
         from qa.catalogue.filters import Filter
+        from qa.question.periods import read_bounds
 
+        options: dict[str, Any] = parse_list_args(args)
+        options["since"], options["until"] = read_bounds(options.get("since"), options.get("until"))
         catalogue = self.catalogue()
-        entries = Filter.from_options(catalogue, **parse_list_args(args)).apply(catalogue.entries)
+        entries = Filter.from_options(catalogue, **options).apply(catalogue.entries)
         if self.json:
             self.emit({"count": len(entries), "entries": [e.to_json() for e in entries]})
         elif not entries:

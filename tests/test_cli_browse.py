@@ -66,6 +66,12 @@ def test_list_json_gives_every_entry_with_the_contract_fields(catalogue):
         (["--until", "2021-02-18"], 3),
         (["--institution", "ITC", "--since", "2022"], 5),
         (["--institution", "Nobody At All"], 0),
+        # the period grammar of questions: "Q2 2022", "May 2021", "the first half of 2022", "early 2022"
+        (["--since", "Q2 2022", "--until", "Q2 2022"], 4),
+        (["--since", "May 2021", "--until", "May 2021"], 7),
+        (["--since", "the first half of 2022", "--until", "the first half of 2022"], 12),
+        (["--since", "since 2023"], 2),
+        (["--until", "before 19 February 2021"], 3),
     ],
 )
 def test_list_filters(args, expected):
@@ -82,10 +88,34 @@ def test_list_table_is_readable_text_when_piped():
     assert "\x1b[" not in result.stdout
 
 
-def test_list_with_a_bad_date_is_a_usage_error():
-    result = runner.invoke(app, ["list", "--since", "someday"])
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("someday", "'someday' is not a date; use forms like 2022, May 2022, 2022-05, 2022-05-04, Q2 2022"),
+        ("2022 and more", "'2022 and more' is not only a date ('and more')"),
+        ("31 February 2022", "'31 February 2022' is not a real date"),
+        ("2022-13", "'2022-13' is not a date"),
+        ("December", "'December' names a month of no year; add the year: December 2022"),
+        ("before 2022", "'before 2022' has no start"),
+    ],
+)
+def test_list_with_a_bad_date_is_a_usage_error(value, said):
+    result = runner.invoke(app, ["list", "--since", value])
     assert result.exit_code == 2
-    assert "not a date" in result.stderr
+    assert result.stderr.startswith(f"msme-qa: {said}") and len(result.stderr.splitlines()) == 1
+
+
+def test_list_last_year_is_the_calendar_year_before_this_one():
+    from datetime import date
+
+    from qa.question.periods import read_bound
+
+    today = date(2022, 3, 1)
+    assert read_bound("last year", end=False, today=today) == date(2021, 1, 1)
+    assert read_bound("last year", end=True, today=today) == date(2021, 12, 31)
+    result = runner.invoke(app, ["list", "--json", "--since", "last year", "--until", "last year"])
+    last_year = str(date.today().year - 1)
+    assert result.exit_code == 0 and all(e["date"].startswith(last_year) for e in json.loads(result.stdout))
 
 
 def test_show_prints_the_entry_in_full_with_its_link(catalogue):

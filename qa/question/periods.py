@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from qa.catalogue.dates import parse_date
+from qa.errors import UsageError
 from qa.question import slots as sl
 from qa.question.slots import Period
 
-__all__ = ["Period", "find_period", "find_points"]
+__all__ = ["Period", "find_period", "find_points", "read_bound", "read_bounds"]
+
+_FORMS = "2022, May 2022, 2022-05, 2022-05-04, Q2 2022, the first half of 2022 or last year"
 
 
 def find_period(question: str, today: date | None = None) -> Period | None:
@@ -31,3 +35,37 @@ def find_points(question: str, today: date | None = None) -> list[Period]:
         out.append(period)
         taken |= set(range(lo, hi))
     return out
+
+
+def read_bound(text: str, *, end: bool, today: date | None = None) -> date:
+    """A date bound of `list` (its `--since` or its `--until`) in the words questions use: "2022",
+    "May 2021", "Q2 2022", "2022-05-04", "the first half of 2022", "last year". A lower bound is the
+    period's first day, an upper bound its last. The whole text must name the period; ValueError with a
+    sentence a user can act on."""
+    ts = sl.toks(text)
+    found = sl.find_period(ts, text, set(), today)
+    if found is None:
+        parse_date(text)  # InvalidDate (a ValueError) for a day that does not exist: "is not a real date"
+        raise ValueError(f"{text.strip()!r} is not a date; use forms like {_FORMS}")
+    period, lo, hi, _ = found
+    rest = [t.low for k, t in enumerate(ts) if not lo <= k < hi and t.low not in ("the", "of")]
+    if rest:
+        raise ValueError(f"{text.strip()!r} is not only a date ({' '.join(rest)!r}); use forms like {_FORMS}")
+    bound = period.end if end else period.start
+    if period.month is not None:
+        raise ValueError(f"{text.strip()!r} names a month of no year; add the year: {period.text} 2022")
+    if bound is None:
+        side = "end" if end else "start"
+        raise ValueError(f"{text.strip()!r} has no {side}; give a date such as 2022 or May 2022")
+    return bound
+
+
+def read_bounds(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """``--since``/``--until`` as dates (:func:`read_bound`); UsageError (exit 2) for one that cannot be read."""
+    try:
+        return (
+            read_bound(since, end=False) if since is not None else None,
+            read_bound(until, end=True) if until is not None else None,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None

@@ -185,6 +185,8 @@ def _point(ts: Sequence[Tok], i: int, today: date) -> tuple[date, date, int, int
         day = _at(ts, i + 2)
         if nxt is not None and day is not None and nxt.start == t.start == day.start and nxt.low.isdigit():
             return date(y, int(nxt.low), int(day.low)), date(y, int(nxt.low), int(day.low)), i + 3, None  # 2021-05-04
+        if nxt is not None and nxt.start == t.start and nxt.low.isdigit() and len(nxt.low) <= 2:
+            return date(y, int(nxt.low), 1), month_end(y, int(nxt.low)), i + 2, None  # 2022-05
         code = _CODE.fullmatch(nxt.low) if nxt else None
         if code and (span := _coded(code.group(1), int(code.group(2)), y)):
             return span + (i + 2, None)
