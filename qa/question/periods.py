@@ -16,7 +16,8 @@ from qa.question.slots import Period
 
 __all__ = ["Period", "find_period", "find_points", "read_bound", "read_bounds"]
 
-_FORMS = "2022, May 2022, 2022-05, 2022-05-04, Q2 2022, the first half of 2022 or last year"
+# What neither `list` nor `list_presentations` can read gets the same words from both.
+_NOT_A_DATE = "is not a date; use forms like 2022, 2022-05, May 2022 or 2022-05-04"
 
 
 def find_period(question: str, today: date | None = None) -> Period | None:
@@ -46,11 +47,12 @@ def read_bound(text: str, *, end: bool, today: date | None = None) -> date:
     found = sl.find_period(ts, text, set(), today)
     if found is None:
         parse_date(text)  # InvalidDate (a ValueError) for a day that does not exist: "is not a real date"
-        raise ValueError(f"{text.strip()!r} is not a date; use forms like {_FORMS}")
+        raise ValueError(f"{text.strip()!r} {_NOT_A_DATE}")
     period, lo, hi, _ = found
     rest = [t.low for k, t in enumerate(ts) if not lo <= k < hi and t.low not in ("the", "of")]
     if rest:
-        raise ValueError(f"{text.strip()!r} is not only a date ({' '.join(rest)!r}); use forms like {_FORMS}")
+        extra = " ".join(rest)
+        raise ValueError(f"{text.strip()!r} is not only a date ({extra!r}); give the date alone: 2022, Q2 2022, ...")
     bound = period.end if end else period.start
     if period.month is not None:
         raise ValueError(f"{text.strip()!r} names a month of no year; add the year: {period.text} 2022")
