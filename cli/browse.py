@@ -9,7 +9,7 @@ import typer
 from cli import options, render
 from cli.errors import handled
 from qa.catalogue.checks import check_catalogue
-from qa.catalogue.filters import Filter, find_entry, parse_dates
+from qa.catalogue.filters import Filter, find_entry
 from qa.catalogue.load import load_catalogue
 from qa.catalogue.model import Anomaly, Catalogue
 
@@ -27,9 +27,11 @@ def list_entries(
 
     Example: msme-qa list --institution ITC --since 2022
     """
-    parse_dates(since, until)  # a bad date fails before the catalogue is read
+    from qa.question.when import read_bounds
+
+    lo, hi = read_bounds(since, until)  # as questions read periods; a bad one fails before the catalogue is read
     cat = load_catalogue(catalogue)
-    entries = Filter.from_options(cat, institution, category, since, until).apply(cat.entries)
+    entries = Filter.from_options(cat, institution, category, lo, hi).apply(cat.entries)
     if json:
         render.print_json([e.to_json() for e in entries])
         return

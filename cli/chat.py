@@ -332,7 +332,7 @@ class Chat:
         if not turns:
             raise UsageError("nothing to save yet: ask a question first")
         path = Path(arg).expanduser()
-        text = conversation_markdown([t.answer for t in turns], "msme-qa: questions and answers")
+        text = conversation_markdown(turns, "msme-qa: questions and answers")
         try:
             with path.open("x", encoding="utf-8") as out:  # "x": fails if the file exists
                 out.write(text)
@@ -382,9 +382,12 @@ class Chat:
 
     def list_entries(self, args: str) -> None:
         from qa.catalogue.filters import Filter
+        from qa.question.when import read_bounds
 
+        options: dict[str, Any] = parse_list_args(args)
+        options["since"], options["until"] = read_bounds(options.get("since"), options.get("until"))
         catalogue = self.catalogue()
-        entries = Filter.from_options(catalogue, **parse_list_args(args)).apply(catalogue.entries)
+        entries = Filter.from_options(catalogue, **options).apply(catalogue.entries)
         if self.json:
             self.emit({"count": len(entries), "entries": [e.to_json() for e in entries]})
         elif not entries:

@@ -2,24 +2,43 @@
 
 The text is the answer as a person is shown it; sources become a numbered list of links. Catalogue text is
 printable already (control characters are taken out when the catalogue is read); Markdown's own marks in it
-are escaped so that a title cannot turn into a link or a heading.
+are escaped so that a title cannot turn into a link or a heading. Web links are written as they are
+(``tratop_e``, not ``tratop\\_e``), so that a link copied from the file works.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from qa.answers.model import Answer, Citation
 from qa.catalogue.dates import format_date
+from qa.catalogue.links import is_web_link
+from qa.catalogue.paragraphs import URL_RE
+
+if TYPE_CHECKING:
+    from qa.chat.conversation import Turn
 
 _MARKS = re.compile(r"([\\`*_\[\]<>#|])")
 _MARKER = re.compile(r"\\\[(\d+)\\\]")
 
 
-def escape(text: str) -> str:
-    """Markdown's marks escaped, except citation markers ("[1]"), which are no link on their own."""
+def _escape_marks(text: str) -> str:
     return _MARKER.sub(r"[\1]", _MARKS.sub(r"\\\1", text))
+
+
+def escape(text: str) -> str:
+    """Markdown's marks escaped, except in web links (written as they are) and citation markers ("[1]")."""
+    out, at = [], 0
+    for m in URL_RE.finditer(text):
+        url = m.group(0).rstrip(".,;:)")  # the sentence's own punctuation is no part of the link
+        if not is_web_link(url):
+            continue
+        out += [_escape_marks(text[at : m.start()]), url]
+        at = m.start() + len(url)
+    out.append(_escape_marks(text[at:]))
+    return "".join(out)
 
 
 def source(c: Citation) -> str:
@@ -29,9 +48,10 @@ def source(c: Citation) -> str:
     return f"{c.n}. {named}, {escape(e.institution)} ({escape(e.institution_type)}), {format_date(e.date)}"
 
 
-def answer_markdown(answer: Answer, heading: str = "##") -> str:
-    """The question as a heading, the answer (one paragraph per line), then its sources or related entries."""
-    lines = [f"{heading} {escape(answer.question)}", ""]
+def answer_markdown(answer: Answer, heading: str = "##", asked: str | None = None) -> str:
+    """The question as a heading (``asked``: as read, when that differs), the answer (one paragraph per line),
+    then its sources or related entries."""
+    lines = [f"{heading} {escape(asked or answer.question)}", ""]
     lines += [escape(line) + "  " if line.strip() else "" for line in answer.text.splitlines()]
     lines[-1] = lines[-1].rstrip()
     if answer.citations:
@@ -41,8 +61,25 @@ def answer_markdown(answer: Answer, heading: str = "##") -> str:
     return "\n".join(lines) + "\n"
 
 
-def conversation_markdown(answers: Sequence[Answer], title: str) -> str:
-    """Every turn so far, in order, under one title."""
+def asked_as(turn: Turn, before: str | None) -> str:
+    """The heading of a turn: the question as read when the answer carries a stand-alone reading; else, for a
+    follow-up, what was typed with what it followed ("the second one (after “Who presented on ...?”: picked
+    'Strengthening MSME Cyber Security')"), so that it reads on its own in the file."""
+    answer = turn.answer
+    if answer.read_as:
+        return answer.read_as
+    if turn.operation == "new" or before is None:
+        return answer.question
+    # How the follow-up was taken, when it says so in words (a slot update only repeats the last question).
+    how = turn.read_as if turn.operation not in ("new", "replace") and turn.read_as != turn.typed else ""
+    return f"{answer.question} (after “{before}”{': ' + how if how else ''})"
+
+
+def conversation_markdown(turns: Sequence[Turn], title: str) -> str:
+    """Every turn so far, in order, under one title; each follow-up under its question as read."""
     parts = [f"# {escape(title)}", ""]
-    parts += [answer_markdown(a) for a in answers]
+    before: str | None = None
+    for turn in turns:
+        parts.append(answer_markdown(turn.answer, asked=asked_as(turn, before)))
+        before = turn.answer.read_as or turn.answer.question
     return "\n".join(parts)

@@ -269,7 +269,10 @@ def list_presentations(
     until: str | None = None,
 ) -> Result:
     """The entries `msme-qa list` would show with these filters, in date order."""
-    entries = Filter.from_options(catalogue, institution, category, since, until).apply(catalogue.entries)
+    from qa.question.when import read_bounds
+
+    lo, hi = read_bounds(since, until)  # the questions' period grammar, as `msme-qa list` reads it
+    entries = Filter.from_options(catalogue, institution, category, lo, hi).apply(catalogue.entries)
     n = len(entries)
     if n == 0:
         text = "No presentations match these filters."

@@ -1,4 +1,4 @@
-"""Options shared by several commands (INTERFACE.md: option, environment variable, default)."""
+"""Options shared by several commands (docs/interface.md: option, environment variable, default)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,14 @@ Institution = Annotated[
     str | None, typer.Option("--institution", "-i", help="Acronym or name, e.g. ITC or 'International Trade Centre'.")
 ]
 Category = Annotated[str | None, typer.Option("--category", "-c", help="Category or sub-section (part of the name).")]
-Since = Annotated[str | None, typer.Option("--since", help="From this date: 2022, 2022-05, 'May 2022', 2022-05-04.")]
-Until = Annotated[str | None, typer.Option("--until", help="Up to this date (inclusive), same forms as --since.")]
+Since = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="From this date, in the words questions use: 2022, 'May 2022', 2022-05-04, 'Q2 2022', 'last year'.",
+    ),
+]
+Until = Annotated[
+    str | None, typer.Option("--until", help="Up to the end of this date or period, same forms as --since.")
+]
 TopK = Annotated[int, typer.Option("--top-k", min=1, max=50, help="Entries considered for an answer.")]

@@ -82,6 +82,7 @@ def update_index(
     encoder_cache: Path | str | None = None,
     index_type: str | None = None,
     on_step: StepFn | None = None,
+    donors: Sequence[Path | str] = (),
 ) -> RebuildReport:
     """Make ``index_dir`` hold exactly ``docs`` embedded with ``model``; returns what changed.
 
@@ -90,6 +91,9 @@ def update_index(
     sentence-transformers encoder (tests). ``query_encoder=False`` skips the ONNX export; an
     ``encoder_cache`` directory shares exports between indexes. ``index_type`` overrides the FAISS
     index chosen by size. ``on_step`` hears each phase as it starts (:mod:`embeddings.steps`).
+    ``donors`` are other index directories: when this one has no usable index yet (a new or updated
+    catalogue in a new place), a document whose key and texts a donor built with the same model holds takes
+    the donor's vectors instead of being encoded again (not with ``full``).
     Raises IndexLocked if another rebuild holds the lock past ``lock_timeout``.
     """
     started = time.perf_counter()
@@ -104,6 +108,9 @@ def update_index(
         if full and reason is None:
             reason = "a full rebuild was requested"
         plan = _plan(docs, prev, everything=reason is not None)
+        donor = _donor(donors, index_dir, ref, docs) if prev is None and not full else None
+        if donor is not None:
+            plan.to_encode = [d for d in plan.to_encode if not _holds(donor, d)]
         n_vectors = sum(len(d.texts) for d in docs)
         kind = index_type or ann.choose_index_type(n_vectors)
         reuse = reusable_encoder(index_dir, ref) if query_encoder else None
@@ -124,8 +131,8 @@ def update_index(
             encoder_factory = _exported_encoder(ref, reuse, encoder_cache, on_step)
         encoder = _LazyEncoder(ref, encoder_factory, on_step)
         encoded = _encode(plan.to_encode, encoder, progress, on_step)
-        dim = _dimension(encoded, prev, encoder)
-        vectors, records = _assemble(docs, encoded, prev, dim)
+        dim = _dimension(encoded, prev or donor, encoder)
+        vectors, records = _assemble(docs, encoded, prev or donor, dim)
         with layout.new_generation(index_dir) as gen:
             encoder_info = None
             if query_encoder:  # first, so that writing is the last phase a progress display shows
@@ -219,6 +226,29 @@ def _previous(index_dir: Path, ref: ModelRef) -> tuple[Index | None, str | None]
         return None, f"the previous index was damaged ({exc.path.name} {exc.problem})"
     except IndexMismatch as exc:
         return None, f"the previous index did not match ({exc.problem})"
+
+
+def _holds(index: Index, doc: Document) -> bool:
+    return doc.key in index and index.content_hash(doc.key) == doc.content_hash()
+
+
+def _donor(donors: Sequence[Path | str], index_dir: Path, ref: ModelRef, docs: list[Document]) -> Index | None:
+    """Of the other indexes built with ``ref``, the intact one that holds the most of ``docs``, if any does."""
+    best, held = None, 0
+    for place in donors:
+        path = Path(place).expanduser()
+        if path.resolve() == index_dir.resolve() or not path.is_dir():
+            continue
+        try:
+            candidate, _ = _previous(path, ref)
+        except (EmbeddingsError, OSError, ValueError):  # unreadable: a donor is only ever an offer
+            continue
+        if candidate is None:
+            continue
+        n = sum(_holds(candidate, d) for d in docs)
+        if n > held:
+            best, held = candidate, n
+    return best
 
 
 def _intact(prev: Index) -> bool:

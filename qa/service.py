@@ -92,8 +92,12 @@ def rebuild(
     from embeddings import update_index
 
     assert catalogue.path is not None
-    # The ONNX export of a model (~10 s) is shared by every index built with it.
+    # The ONNX export of a model (~10 s) is shared by every index built with it; so are the vectors of
+    # entries another catalogue's index holds already (an updated catalogue in a new file re-embeds only
+    # what changed).
     encoders = cache_dir("encoders")
+    indexes = cache_dir("indexes")
+    donors = sorted(indexes.iterdir()) if indexes.is_dir() else []
     return update_index(
         index_dir,
         documents(catalogue),
@@ -103,6 +107,7 @@ def rebuild(
         progress=progress,
         encoder_cache=encoders,
         on_step=on_step,
+        donors=donors,
     )
 
 

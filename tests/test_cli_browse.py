@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -65,6 +66,12 @@ def test_list_json_gives_every_entry_with_the_contract_fields(catalogue):
         (["--until", "2021-02-18"], 3),
         (["--institution", "ITC", "--since", "2022"], 5),
         (["--institution", "Nobody At All"], 0),
+        # the period grammar of questions: "Q2 2022", "May 2021", "the first half of 2022", "early 2022"
+        (["--since", "Q2 2022", "--until", "Q2 2022"], 4),
+        (["--since", "May 2021", "--until", "May 2021"], 7),
+        (["--since", "the first half of 2022", "--until", "the first half of 2022"], 12),
+        (["--since", "since 2023"], 2),
+        (["--until", "before 19 February 2021"], 3),
     ],
 )
 def test_list_filters(args, expected):
@@ -81,10 +88,34 @@ def test_list_table_is_readable_text_when_piped():
     assert "\x1b[" not in result.stdout
 
 
-def test_list_with_a_bad_date_is_a_usage_error():
-    result = runner.invoke(app, ["list", "--since", "someday"])
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("someday", "'someday' is not a date; use forms like 2022, 2022-05, May 2022 or 2022-05-04"),
+        ("2022 and more", "'2022 and more' is not only a date ('and more')"),
+        ("31 February 2022", "'31 February 2022' is not a real date"),
+        ("2022-13", "'2022-13' is not a date"),
+        ("December", "'December' names a month of no year; add the year: December 2022"),
+        ("before 2022", "'before 2022' has no start"),
+    ],
+)
+def test_list_with_a_bad_date_is_a_usage_error(value, said):
+    result = runner.invoke(app, ["list", "--since", value])
     assert result.exit_code == 2
-    assert "not a date" in result.stderr
+    assert result.stderr.startswith(f"msme-qa: {said}") and len(result.stderr.splitlines()) == 1
+
+
+def test_list_last_year_is_the_calendar_year_before_this_one():
+    from datetime import date
+
+    from qa.question.when import read_bound
+
+    today = date(2022, 3, 1)
+    assert read_bound("last year", end=False, today=today) == date(2021, 1, 1)
+    assert read_bound("last year", end=True, today=today) == date(2021, 12, 31)
+    result = runner.invoke(app, ["list", "--json", "--since", "last year", "--until", "last year"])
+    last_year = str(date.today().year - 1)
+    assert result.exit_code == 0 and all(e["date"].startswith(last_year) for e in json.loads(result.stdout))
 
 
 def test_show_prints_the_entry_in_full_with_its_link(catalogue):
@@ -122,6 +153,15 @@ def test_show_unknown_or_ambiguous_id_exits_2():
     assert result.exit_code == 2 and "matches" in result.stderr
 
 
+def test_an_ambiguous_id_says_how_many_it_lists():
+    many = runner.invoke(app, ["show", "2021-05-04"])
+    assert many.exit_code == 2 and len(many.stderr.splitlines()) == 1
+    assert "'2021-05-04' matches 7 entries; showing 5: 2021-05-04-" in many.stderr
+    assert many.stderr.count("2021-05-04-") == 5 and ", ...; give more of the id" in many.stderr
+    few = runner.invoke(app, ["show", "2021-02"]).stderr
+    assert "'2021-02' matches 3 entries: 2021-02-18-" in few and few.count("2021-02-18-") == 3 and "..." not in few
+
+
 def test_check_reports_a_missing_link_as_a_warning_that_exits_0_unless_strict():
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0, result.output
@@ -139,6 +179,24 @@ def test_check_json_gives_each_problem_with_its_severity():
         "severity": "warning", "kind": "link", "entry": "2023-03-13-the-climate-impact-of-smes",
         "message": "'The Climate Impact of SMEs' (2023-03-13) has no link",
     }]  # fmt: skip
+
+
+def test_every_kind_check_can_report_is_documented_with_its_severity():
+    """docs/interface.md lists each kind under the severities the code gives it, and no kind the code lacks."""
+    made: set[tuple[str, str]] = set()
+    for path in (ROOT / "qa" / "catalogue").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Anomaly":
+                severity = [k.value for k in node.keywords if k.arg == "severity"] + node.args[3:]
+                level = severity[0].value if severity else "error"  # type: ignore[attr-defined]
+                made.add((node.args[0].value, level))  # type: ignore[attr-defined]
+    doc = (ROOT / "docs" / "interface.md").read_text(encoding="utf-8")
+    section = doc[doc.index("`msme-qa check --json`: each problem") :]
+    errors, warnings = section.split("  - warnings", 1)
+    warnings = warnings[: warnings.index("\n\n")]
+    documented = {(k, "error") for k in re.findall(r"`([a-z]+)`", errors)}
+    documented |= {(k, "warning") for k in re.findall(r"`([a-z]+)`", warnings)}
+    assert made == documented
 
 
 def test_check_finds_an_entry_that_swallowed_the_next_one(tmp_path, seed_text):

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +58,18 @@ class RecordingEncoder:
     def encode(self, texts: list[str]) -> np.ndarray:
         self.texts.extend(texts)
         return shared_encoder().encode(texts)
+
+
+class RecordingHashEncoder(HashEncoder):
+    """The fake encoder (a vector per text, whoever encodes it), remembering every text it encoded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        return super().encode(texts)
 
 
 def must_not_encode(ref: ModelRef) -> HashEncoder:
@@ -153,6 +166,29 @@ def test_add_change_remove_encode_only_what_changed(index_dir: Path, docs: list[
         assert np.array_equal(after.vectors(key), kept[key]), "unchanged vectors are copied, not recomputed"
     assert after.vectors(changed.key).shape == (len(changed.texts), 384)
     assert [g.name for g in iter_generations(index_dir)] == ["gen-000001", "gen-000002"]
+
+
+def test_a_new_index_takes_the_vectors_another_index_holds(tmp_path: Path, docs: list[Document]) -> None:
+    """An updated catalogue in a new file: only what changed is encoded; the rest comes from a donor index."""
+    fake = HashEncoder()
+    options = {"source": SOURCE, "query_encoder": False}
+    update_index(tmp_path / "donor", docs, encoder_factory=lambda ref: fake, **options)
+    update_index(tmp_path / "smaller", docs[:3], encoder_factory=lambda ref: fake, **options)
+    (tmp_path / "not-an-index").mkdir()
+    changed = Document(docs[4].key, (*docs[4].texts, "A sentence added by a correction."))
+    edited = [*docs[:4], changed, *docs[5:]]
+    donors = [tmp_path / "not-an-index", tmp_path / "missing", tmp_path / "smaller", tmp_path / "donor"]
+    recorder = RecordingHashEncoder()
+    report = update_index(tmp_path / "new", edited, encoder_factory=lambda ref: recorder, donors=donors, **options)
+    assert (report.added, report.encoded) == (len(docs), 1)
+    assert sorted(recorder.texts) == sorted(changed.texts)
+    donor, new = open_index(tmp_path / "donor", with_encoder=False), open_index(tmp_path / "new", with_encoder=False)
+    assert all(np.array_equal(new.vectors(d.key), donor.vectors(d.key)) for d in docs if d.key != changed.key)
+    again = update_index(tmp_path / "full", edited, encoder_factory=lambda ref: fake, donors=donors, full=True,
+                         **options)  # fmt: skip
+    assert again.encoded == len(docs), "--full encodes everything, whatever a donor holds"
+    itself = update_index(tmp_path / "donor", edited, encoder_factory=lambda ref: fake, donors=donors, **options)
+    assert itself.encoded == 1 and itself.changed == 1, "an index with a previous generation updates as before"
 
 
 def test_full_re_encodes_everything(index_dir: Path, docs: list[Document]) -> None:

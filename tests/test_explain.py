@@ -9,7 +9,22 @@ from typer.testing import CliRunner
 
 from cli.app import app
 
-pytestmark = pytest.mark.slow
+
+@pytest.mark.parametrize(
+    ("texts", "token", "word"),
+    [
+        (("What is Australia's de minimis threshold?",), "minimi", "minimis"),
+        (("What is Australia's de minimis threshold?",), "australia", "Australia"),
+        (("value of imports",), "valu", "value"),
+        (("tools on intellectual property", "IP tools"), "ip", "intellectual property"),
+        (("e-commerce for small businesses",), "ecommerc", "e-commerce"),
+        (("any word", "a guidance note"), "guidanc", "guidance"),  # a later text fills what the first lacks
+    ],
+)
+def test_a_token_is_shown_as_it_was_written(texts, token, word) -> None:
+    from qa.answers.explain import spellings
+
+    assert spellings(*texts).get(token) == word
 
 
 def ask(built_index, *args: str) -> dict:
@@ -55,3 +70,18 @@ def test_explain_in_text_and_in_chat(built_index) -> None:
     lines = [json.loads(line) for line in chat.stdout.splitlines() if line.strip()]
     assert lines[-1]["question"] == "Who presented on cyber security?"
     assert lines[-1]["explain"]["route"] == "list" and lines[-1]["explain"]["read"]["kind"] == "list"
+
+
+def test_explain_shows_the_users_words_not_stems(built_index) -> None:
+    shown = CliRunner().invoke(
+        app, ["ask", "--explain", "--index", str(built_index), "What is Australia's de minimis threshold value?"]
+    )
+    assert shown.exit_code == 0, shown.output
+    searched = next(line for line in shown.stdout.splitlines() if "searched words:" in line)
+    assert "searched words: Australia de minimis threshold value;" in searched
+    ranked = [line for line in shown.stdout.splitlines() if line.lstrip().startswith("#")]
+    assert ranked and all(" minimi " not in f"{line} " and " valu " not in f"{line} " for line in ranked)
+    assert "BM25" in ranked[0] and "de minimis threshold value" in ranked[0]
+    why = ask(built_index, "--explain", "What is Australia's de minimis threshold value?")["explain"]
+    assert why["read"]["words"] == ["Australia", "de", "minimis", "threshold", "value"]
+    assert "minimi" in why["read"]["content"]  # the tokens stay, for scripts; the words are beside them

@@ -30,6 +30,7 @@ from qa.catalogue.parser import heading_key, parse_paragraphs
 from qa.catalogue.text_reader import read_text
 from qa.engine import MAX_QUESTION_CHARS, clean_question
 from qa.errors import CatalogueError, UsageError
+from qa.question.when import read_bound
 
 from .conftest import SEED
 
@@ -177,6 +178,19 @@ def test_dates_parse_or_say_the_day_does_not_exist(text: str) -> None:
 def test_a_filter_bound_is_a_date_or_a_value_error(text: str, end: bool) -> None:
     try:
         assert isinstance(parse_bound(text, end=end), date)
+    except ValueError as exc:
+        assert str(exc)
+
+
+@FAST
+@given(st.text(max_size=40), st.booleans())
+@example("2022-13", False)
+@example("31 February 2021", True)
+@example("Q5 2022", True)
+@example("the first half of", False)
+def test_a_list_bound_in_question_words_is_a_date_or_a_value_error(text: str, end: bool) -> None:
+    try:
+        assert isinstance(read_bound(text, end=end), date)
     except ValueError as exc:
         assert str(exc)
 

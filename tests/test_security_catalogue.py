@@ -73,9 +73,8 @@ def test_the_renderers_filter_removes_every_control_character():
 def test_check_names_the_entry_and_the_field_that_held_control_characters(tmp_path, form, field):
     catalogue = write_catalogue(tmp_path, form, field, CONTROLS_ONLY)
     result = cli("check", "--catalogue", str(catalogue))
-    assert result.exit_code == 0, result.output  # cleaned and served: a warning
-    assert cli("check", "--strict", "--catalogue", str(catalogue)).exit_code == 1
-    reports = [line for line in result.stdout.splitlines() if line.startswith("warning [control]")]
+    assert result.exit_code == 1, result.output  # cleaned and served, but the file is not what it seems: an error
+    reports = [line for line in result.stdout.splitlines() if line.startswith("error [control]")]
     assert len(reports) == 1, result.stdout
     assert f"({entry_date(field)}): control characters were removed from the {field}" in reports[0]
     listed = json.loads(cli("list", "--json", "--catalogue", str(catalogue)).stdout)
@@ -122,10 +121,13 @@ def with_link(tmp_path: Path, form: str, link: str) -> Path:
 @pytest.mark.parametrize("link", UNSAFE)
 def test_a_link_that_is_not_http_is_inert_text_and_reported(tmp_path, form, link):
     catalogue = with_link(tmp_path, form, link)
-    checked = cli("check", "--strict", "--catalogue", str(catalogue))
-    assert checked.exit_code == 1  # shown as inert text: a warning, which --strict makes fail
+    checked = cli("check", "--catalogue", str(catalogue))
+    assert checked.exit_code == 1  # shown as inert text, and an error: no catalogue of presentations needs one
     flat = " ".join(checked.stdout.split())
-    assert f"links to {link!r}, which is not a web link (http or https)" in flat, checked.stdout
+    assert f"links to {link!r}, which is not a web link (http or https)" in flat
+    problems = json.loads(cli("check", "--json", "--catalogue", str(catalogue)).stdout)["problems"]
+    errors = [(p["kind"], p["entry"]) for p in problems if p["severity"] == "error"]
+    assert errors == [("link", "2022-04-07-gca-cybersecurity-toolkit-for-small")], problems
     shown = cli("show", "2022-04-07-gca", "--catalogue", str(catalogue), terminal=True)
     assert shown.exit_code == 0, shown.output
     assert f"{link} (not a web link)" in shown.stdout.replace("\n", "")

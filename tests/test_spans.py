@@ -148,6 +148,38 @@ def test_chat_save_writes_the_conversation_and_never_overwrites(built_index: Pat
     assert "AUD 1,000" in saved and "Cyber" not in saved, "the second save did not overwrite the first"
 
 
+def test_chat_save_writes_links_as_they_are_and_follow_ups_under_their_question(built_index: Path, tmp_path: Path):
+    target = tmp_path / "briefing.md"
+    lines = ["Who presented on cyber security?", "Where are the slides for the second one?", "intelectual proprety",
+             f"/save {target}"]  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-m", "cli", "chat", "--catalogue", str(SEED), "--index", str(built_index)],
+        input="\n".join(lines) + "\n", capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    saved = target.read_text(encoding="utf-8")
+    assert "tratop\\_e" not in saved and "msmes\\_e" not in saved  # a link copied from the file works
+    slides = "Strengthening MSME Cyber Security: https://www.wto.org/english/tratop_e/msmes_e/cyber_security0521.pdf"
+    assert f"\n{slides} [1]" in saved
+    headings = [line for line in saved.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "## Who presented on cyber security?",
+        "## Where are the slides for the second one? (after “Who presented on cyber security?”: picked "
+        "'Strengthening MSME Cyber Security')",
+        "## intellectual property",  # the question as read, spelling corrected
+    ]
+
+
+def test_markdown_escapes_marks_but_not_web_links():
+    from cli.markdown import escape
+
+    text = "See https://www.wto.org/english/tratop_e/a_b.pdf, or *file_x* [1] and javascript:a_b"
+    assert escape(text) == (
+        "See https://www.wto.org/english/tratop_e/a_b.pdf, or \\*file\\_x\\* [1] and javascript:a\\_b"
+    )
+    assert escape("# [t](u)") == "\\# \\[t\\](u)"
+
+
 # Without a model: the frame, whatever the wording ------------------------------------------------------
 
 

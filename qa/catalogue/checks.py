@@ -11,8 +11,10 @@ from qa.catalogue.model import Anomaly, Catalogue
 def check_catalogue(catalogue: Catalogue) -> list[Anomaly]:
     """Parser anomalies plus entry-level problems, in a stable order.
 
-    Errors are data lost or wrong (an entry left out, an entry that swallowed another, a duplicate, an entry
-    with no summary or institution); warnings are served as they are but worth a look (a missing link)."""
+    Errors are data lost or wrong, or a sign that the file is not what it seems: an entry left out, an entry
+    that swallowed another, a duplicate, an entry with no summary or institution, a link whose scheme is not
+    http or https, control characters in a field. Warnings are served as they are but worth a look (a
+    missing link, a date outside the period covered, a heading that is not a category)."""
     problems = list(catalogue.anomalies)
     for entry in catalogue.entries:
         if not entry.link:
@@ -25,7 +27,6 @@ def check_catalogue(catalogue: Catalogue) -> list[Anomaly]:
                         f"{entry.title!r} ({entry.date}) links to {link[:120]!r}, which is not a web link "
                         "(http or https); it is shown as text and never opened",
                         entry.id,
-                        "warning",
                     )
                 )
         if not entry.summary:

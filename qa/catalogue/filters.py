@@ -35,10 +35,11 @@ class Filter:
         catalogue: Catalogue,
         institution: str | None = None,
         category: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
     ) -> Filter:
-        """A filter from command-line text; UsageError (exit 2) for a date that cannot be read."""
+        """A filter from command-line text; UsageError (exit 2) for a date that cannot be read. Dates read
+        already (by the question's period grammar, qa.question.when.read_bounds) are taken as they are."""
         lo, hi = parse_dates(since, until)
         institutions = None
         if institution:
@@ -63,11 +64,11 @@ class Filter:
         return sorted((e for e in entries if self.passes(e)), key=lambda e: e.date)
 
 
-def parse_dates(since: str | None, until: str | None) -> tuple[date | None, date | None]:
-    """``--since``/``--until`` text as dates; UsageError (exit 2) for a date that cannot be read."""
+def parse_dates(since: str | date | None, until: str | date | None) -> tuple[date | None, date | None]:
+    """``--since``/``--until`` as dates; UsageError (exit 2) for a date that cannot be read."""
     try:
-        lo = parse_bound(since, end=False) if since else None
-        hi = parse_bound(until, end=True) if until else None
+        lo = parse_bound(since, end=False) if isinstance(since, str) and since else since or None
+        hi = parse_bound(until, end=True) if isinstance(until, str) and until else until or None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return lo, hi
@@ -89,5 +90,6 @@ def find_entry(catalogue: Catalogue, entry_id: str) -> Entry:
         return found[0]
     if found:
         ids = ", ".join(e.id for e in found[:5])
-        raise UsageError(f"{entry_id!r} matches {len(found)} entries ({ids}); give more of the id")
+        more = f"; showing 5: {ids}, ..." if len(found) > 5 else f": {ids}"
+        raise UsageError(f"{entry_id!r} matches {len(found)} entries{more}; give more of the id")
     raise UsageError(f"no entry has the id {entry_id!r}; `msme-qa list` shows the ids")

@@ -78,7 +78,7 @@ def parse_paragraphs(paragraphs: Sequence[Paragraph]) -> Catalogue:
     for i, para in enumerate(paras):
         if not para.blank and not reading.read(i) and para.removed:
             message = f"control characters removed from {para.text[:80]!r}"
-            reading.anomalies.append(Anomaly("control", message, severity="warning"))
+            reading.anomalies.append(Anomaly("control", message))
     entries = _finish(reading.drafts, reading.anomalies)
     return Catalogue(
         path=None,
@@ -312,7 +312,7 @@ def _finish(drafts: list[_Draft], anomalies: list[Anomaly]) -> list[Entry]:
         if controls:
             names = " and ".join(f for f in CONTROL_FIELDS if f in controls)
             message = f"{title!r} ({d.date}): control characters were removed from the {names}"
-            anomalies.append(Anomaly("control", message, entry_id, severity="warning"))
+            anomalies.append(Anomaly("control", message, entry_id))
     return entries
 
 

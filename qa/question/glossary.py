@@ -120,6 +120,11 @@ def _group_tokens() -> list[frozenset[str]]:
 MAX_PHRASE = 4
 
 
+def phrases() -> list[str]:
+    """Every phrase of the thesaurus as written (for showing its words, not their tokens)."""
+    return [phrase.strip() for line in _GROUPS.splitlines() for phrase in line.split("|")]
+
+
 def expansions(words: list[str]) -> set[str]:
     """Tokens that name the same things as ``words`` (content tokens, in order), minus ``words`` themselves."""
     table = _table()

@@ -98,8 +98,8 @@ def read(
     r.forum = forum
     taken |= forum
     if follow_up:  # "narrow it to 2021": the instruction is no topic, and its "to" no period
-        found = sl.find_phrase(ts, v.phrases(v.NARROW_INSTRUCTIONS), set())
-        r.instruction = {k for i, j, _ in found for k in range(i, j)}
+        said_to = sl.find_phrase(ts, v.phrases(v.NARROW_INSTRUCTIONS), set())
+        r.instruction = {k for i, j, _ in said_to for k in range(i, j)}
         taken |= r.instruction
     if found := when.find_period(ts, said, taken, today):
         r.period, lo, hi, r.period_when = found

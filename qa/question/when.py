@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from qa.catalogue.dates import month_end
+from qa.catalogue.dates import month_end, parse_date
+from qa.errors import UsageError
 from qa.question import vocabulary as v
-from qa.question.slots import Tok
+from qa.question.slots import Tok, toks
 
 _CODE = re.compile(r"([qh])([1-4])")  # Q3, H1
 
@@ -115,6 +116,8 @@ def _point(ts: Sequence[Tok], i: int, today: date) -> tuple[date, date, int, int
         day = at(ts, i + 2)
         if nxt is not None and day is not None and nxt.start == t.start == day.start and nxt.low.isdigit():
             return date(y, int(nxt.low), int(day.low)), date(y, int(nxt.low), int(day.low)), i + 3, None  # 2021-05-04
+        if nxt is not None and nxt.start == t.start and nxt.low.isdigit() and len(nxt.low) <= 2:
+            return date(y, int(nxt.low), 1), month_end(y, int(nxt.low)), i + 2, None  # 2022-05
         code = _CODE.fullmatch(nxt.low) if nxt else None
         if code and (span := _coded(code.group(1), int(code.group(2)), y)):
             return span + (i + 2, None)
@@ -239,3 +242,42 @@ def find_points(ts: Sequence[Tok], text: str, today: date | None = None) -> list
         out.append(period)
         taken |= set(range(lo, hi))
     return out
+
+
+# What neither `list` nor `list_presentations` can read gets the same words from both.
+_NOT_A_DATE = "is not a date; use forms like 2022, 2022-05, May 2022 or 2022-05-04"
+
+
+def read_bound(text: str, *, end: bool, today: date | None = None) -> date:
+    """A date bound of `list` (its `--since` or its `--until`) in the words questions use: "2022",
+    "May 2021", "Q2 2022", "2022-05-04", "the first half of 2022", "last year". A lower bound is the
+    period's first day, an upper bound its last. The whole text must name the period; ValueError with a
+    sentence a user can act on."""
+    ts = toks(text)
+    found = find_period(ts, text, set(), today)
+    if found is None:
+        parse_date(text)  # InvalidDate (a ValueError) for a day that does not exist: "is not a real date"
+        raise ValueError(f"{text.strip()!r} {_NOT_A_DATE}")
+    period, lo, hi, _ = found
+    rest = [t.low for k, t in enumerate(ts) if not lo <= k < hi and t.low not in ("the", "of")]
+    if rest:
+        extra = " ".join(rest)
+        raise ValueError(f"{text.strip()!r} is not only a date ({extra!r}); give the date alone: 2022, Q2 2022, ...")
+    bound = period.end if end else period.start
+    if period.month is not None:
+        raise ValueError(f"{text.strip()!r} names a month of no year; add the year: {period.text} 2022")
+    if bound is None:
+        side = "end" if end else "start"
+        raise ValueError(f"{text.strip()!r} has no {side}; give a date such as 2022 or May 2022")
+    return bound
+
+
+def read_bounds(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """``--since``/``--until`` as dates (:func:`read_bound`); UsageError (exit 2) for one that cannot be read."""
+    try:
+        return (
+            read_bound(since, end=False) if since is not None else None,
+            read_bound(until, end=True) if until is not None else None,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
