@@ -8,6 +8,7 @@ minimum counts per kind.  Exit status 1 on any error.
 
 Usage: python3 bench/check_devset.py [devset.jsonl] [catalogue.txt]
 """
+
 import collections
 import datetime
 import json
@@ -17,8 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEVSET = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "devset.jsonl"
-CATALOGUE = (Path(sys.argv[2]) if len(sys.argv) > 2
-             else HERE.parent / "seeds" / "wto-msme-presentations.txt")
+CATALOGUE = Path(sys.argv[2]) if len(sys.argv) > 2 else HERE.parent / "seeds" / "wto-msme-presentations.txt"
 
 KINDS = {"fact", "paraphrase", "list", "count", "out_of_scope"}
 MINIMUM = {"fact": 45, "paraphrase": 45, "list": 15, "count": 10, "out_of_scope": 15}
@@ -26,8 +26,11 @@ MIN_TOTAL = 130
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 # "Title, Institution (Type)", optionally followed by a footnote body "[1: ...]"
-HEADING = re.compile(r"^(?P<head>.+?) \((?P<type>Member|IO|Secretariat|Other|organized by Member)\)"
-                     r"(?:\s*\[\d+:.*\])?\s*$", re.IGNORECASE)
+HEADING = re.compile(
+    r"^(?P<head>.+?) \((?P<type>Member|IO|Secretariat|Other|organized by Member)\)"
+    r"(?:\s*\[\d+:.*\])?\s*$",
+    re.IGNORECASE,
+)
 DATE = re.compile(r"^\d{1,2} [A-Z][a-z]+ \d{4}$")
 POSSESSIVE = re.compile(r"^\w+'s ")  # e.g. "Ecuador's Ministry for Production, Trade, ..."
 
@@ -57,8 +60,7 @@ def parse_catalogue(path):
             raise SystemExit(f"catalogue line {i + 1}: heading without a date line")
         date = datetime.datetime.strptime(lines[j], "%d %B %Y").date().isoformat()
         title, inst = split_title(HEADING.match(lines[i]).group("head"))
-        entries.append({"title": title, "institution": inst, "date": date,
-                        "region": "\n".join(lines[i + 1:end])})
+        entries.append({"title": title, "institution": inst, "date": date, "region": "\n".join(lines[i + 1 : end])})
     return entries
 
 

@@ -109,8 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     threshold = pick_threshold(p, y, args.max_false)
     false_abstain = float(np.mean(p[y == 1] < threshold))
     abstained = float(np.mean(p[y == 0] < threshold))
-    print(f"{len(y)} questions ({int(y.sum())} answerable, {int((1 - y).sum())} out of scope), {len(FEATURES)} features")
-    print(f"5-fold CV at threshold {threshold:.4f}: out-of-scope abstained {abstained:.3f}, false abstentions {false_abstain:.3f}")
+    print(
+        f"{len(y)} questions ({int(y.sum())} answerable, {int((1 - y).sum())} out of scope), {len(FEATURES)} features"
+    )
+    print(
+        f"5-fold CV at threshold {threshold:.4f}: out-of-scope abstained {abstained:.3f}, false abstentions {false_abstain:.3f}"
+    )
     for t in (0.3, 0.4, 0.5, 0.6, 0.7):
         print(f"  threshold {t}: abstained {np.mean(p[y == 0] < t):.3f}, false {np.mean(p[y == 1] < t):.3f}")
     mean, scale = x.mean(0), x.std(0) + 1e-9
@@ -125,7 +129,11 @@ def main(argv: list[str] | None = None) -> int:
         "means": dict(zip(FEATURES, map(float, mean), strict=True)),
         "scales": dict(zip(FEATURES, map(float, scale), strict=True)),
         "threshold": threshold,
-        "fitted_on": {"questions": len(y), "answerable": int(y.sum()), "sets": SETS + [f"{s} (tune half)" for s in FRESH_TUNE]},
+        "fitted_on": {
+            "questions": len(y),
+            "answerable": int(y.sum()),
+            "sets": SETS + [f"{s} (tune half)" for s in FRESH_TUNE],
+        },
         "cross_validated": {"folds": 5, "abstained": abstained, "false_abstentions": false_abstain},
         "l2": args.l2,
     }

@@ -56,8 +56,18 @@ import fresh  # noqa: E402
 from fresh import Record, Row, Scored, TableRow  # noqa: E402
 
 SETS_DIR = ROOT / "bench" / "fresh2"
-SETS = ("overview", "compare", "yesno", "uncovered", "gaps", "answerable", "faroff", "structure", "structure_lists",
-        "conversations")
+SETS = (
+    "overview",
+    "compare",
+    "yesno",
+    "uncovered",
+    "gaps",
+    "answerable",
+    "faroff",
+    "structure",
+    "structure_lists",
+    "conversations",
+)
 # Sets of rewordings, split into halves by intent and scored alike.
 REWORDED = ("structure", "structure_lists")
 WHY = ("detail", "premise", "presenter", "period")

@@ -37,6 +37,8 @@ def chat_script() -> str:
     for line in DEVSET.read_text(encoding="utf-8").splitlines()[:60]:
         lines += [json.loads(line)["question"], *FOLLOW_UPS, "/reset"]
     return "\n".join(lines) + "\n"
+
+
 TIMING = re.compile(r"^\(\d+(\.\d+)? s\)$")
 
 
@@ -48,7 +50,9 @@ def record(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     report = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "eval.py"), "--show-misses"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     lines = [line for line in report.splitlines() if not TIMING.match(line.strip())]
     (out / "eval.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -315,8 +315,15 @@ class Chat:
         for n, t in enumerate(turns, 1):
             first = t.answer.citations[0].entry.title if t.answer.citations else "nothing cited"
             lines.append(f"{n}. {t.typed}\n   read as ({t.operation}): {t.read_as}\n   -> {first}")
-        data = [{"question": t.typed, "operation": t.operation, "read_as": t.read_as,
-                 "cited": [c.entry.id for c in t.answer.citations]} for t in turns]
+        data = [
+            {
+                "question": t.typed,
+                "operation": t.operation,
+                "read_as": t.read_as,
+                "cited": [c.entry.id for c in t.answer.citations],
+            }
+            for t in turns
+        ]
         self.say("\n".join(lines), {"turns": data})
 
     def save(self, arg: str) -> None:

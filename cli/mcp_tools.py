@@ -139,7 +139,7 @@ def _json_type(value: Any) -> str:
     return names.get(type(value), "null" if value is None else type(value).__name__)
 
 
-_DATE_FORMS = "'2022', '2022-05', 'May 2022' or '2022-05-04'"
+_DATE_FORMS = "'2022', '2022-05', 'May 2022', 'Q2 2022', 'the first half of 2022' or '2022-05-04'"
 TOOLS: dict[str, ToolSpec] = {
     spec.name: spec
     for spec in (

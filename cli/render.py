@@ -118,8 +118,12 @@ def print_entries(out: Console, entries: Sequence[Entry], title: str | None = No
         row = Table.grid(padding=(0, 2))
         row.add_column(no_wrap=True)
         row.add_column()
-        details = Text("\n").join([safe(entry.title, link_style(entry.link)), safe(
-            f"{entry.institution} ({entry.institution_type}) · {category}", "dim")])
+        details = Text("\n").join(
+            [
+                safe(entry.title, link_style(entry.link)),
+                safe(f"{entry.institution} ({entry.institution_type}) · {category}", "dim"),
+            ]
+        )
         row.add_row(entry.date.isoformat(), details)
         out.print(row)
         out.print(safe(f"{' ' * 12}id {entry.id}", "dim"), soft_wrap=True, crop=False)

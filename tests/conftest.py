@@ -11,9 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "wto-msme-presentations.txt"
 
 # Fixtures that load the real model (directly or by building an index): a test that uses one is in the slow lane.
-MODEL_FIXTURES = frozenset(
-    {"built_index", "assistant", "st_encoder", "onnx_encoder", "built", "pristine", "old_index"}
-)
+MODEL_FIXTURES = frozenset({"built_index", "assistant", "st_encoder", "onnx_encoder", "built", "pristine", "old_index"})
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker

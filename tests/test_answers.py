@@ -140,7 +140,9 @@ def test_out_of_scope_questions_abstain(built_index, question):
             "Who talked about food safety and plant health rules?",
             "Good regulatory practices to improve SPS measures",
             "SPS",
-            marks=pytest.mark.xfail(reason="paraphrased topic lists: the judgment's recall on paraphrases is low", strict=True),
+            marks=pytest.mark.xfail(
+                reason="paraphrased topic lists: the judgment's recall on paraphrases is low", strict=True
+            ),
         ),
     ],
 )

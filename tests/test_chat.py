@@ -125,7 +125,9 @@ def test_piped_slash_commands_and_a_bad_line_do_not_end_the_session(env, tmp_pat
     assert (tmp_path / "opened.txt").read_text().strip() == link
     assert unknown["error"].startswith("unknown command /frobnicate")
     assert past_end["error"] == "the last answer has only 1 source; pick number 1"
-    assert more["command"] == "/more" and more["sentences"] and more["citations"][0]["id"] == answer["citations"][0]["id"]
+    assert (
+        more["command"] == "/more" and more["sentences"] and more["citations"][0]["id"] == answer["citations"][0]["id"]
+    )
     assert reset == {"command": "/reset", "reset": True}
     assert who["question"] == "Who gave it?" and "error" not in who  # after /reset: a new question
     assert run.stderr.count("msme-qa: ") == 2  # one line per failed line

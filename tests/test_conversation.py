@@ -253,7 +253,9 @@ def test_how_many_after_a_list_counts_that_list(talk, line):
     assert answer.count == listed.count == 4 and cited(answer) == cited(listed)
 
 
-@pytest.mark.parametrize("line", ["were any by IOs?", "any by international organisations?", "which of those were by IOs?"])
+@pytest.mark.parametrize(
+    "line", ["were any by IOs?", "any by international organisations?", "which of those were by IOs?"]
+)
 def test_were_any_by_a_type_narrows_the_list(talk, line):
     talk.ask("Which presentations were given in October 2022?")
     answer = talk.ask(line)

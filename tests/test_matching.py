@@ -78,7 +78,9 @@ def test_bm25_weights_scale_a_term():
 
 def test_a_category_named_apart_from_its_sub_section_counts_once_each():
     catalogue = load_catalogue()
-    both = find_categories("Which talks are in Digital, including standards to digitalize trade?", Lexicon.of(catalogue).categories)
+    both = find_categories(
+        "Which talks are in Digital, including standards to digitalize trade?", Lexicon.of(catalogue).categories
+    )
     assert "Digital" in both and any(name.lower() == "standards to digitalize trade" for name in both)
     only_sub = find_categories("Which talks are in standards to digitalize trade?", Lexicon.of(catalogue).categories)
     assert [name.lower() for name in only_sub] == ["standards to digitalize trade"]

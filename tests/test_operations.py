@@ -21,8 +21,19 @@ from tests.test_chat import env as chat_env
 
 
 def entry(key: str, title: str, institution: str, day: date) -> Entry:
-    return Entry(id=key, category="Digital", subcategory=None, title=title, institution=institution,
-                 institution_type="IO", date=day, link=None, links=(), summary="A summary.", note=None)
+    return Entry(
+        id=key,
+        category="Digital",
+        subcategory=None,
+        title=title,
+        institution=institution,
+        institution_type="IO",
+        date=day,
+        link=None,
+        links=(),
+        summary="A summary.",
+        note=None,
+    )
 
 
 UPDATES = [
@@ -87,17 +98,26 @@ def test_a_series_is_the_same_presenter_and_title_before_other_talks_nearest_fir
     assert [e.id for e in in_series(UPDATES, ref, backward=False)] == ["c", "d", "b"]
     assert [e.id for e in in_series(UPDATES, UPDATES[3], backward=True)] == ["c", "a", "b"]
     assert in_series(UPDATES, UPDATES[4], backward=False) == []  # nobody else is Visa
-    assert title_similarity("MSME provisions in Regional Trade Agreements",
-                            "MSME-related language in Regional Trade Agreements") >= 0.2
+    assert (
+        title_similarity(
+            "MSME provisions in Regional Trade Agreements", "MSME-related language in Regional Trade Agreements"
+        )
+        >= 0.2
+    )
 
 
 def test_a_list_answer_cites_every_entry_in_date_order_and_an_ambiguous_referent_is_asked_about():
     listed = listing_answer("q", [UPDATES[3], UPDATES[0]], "other presentations by ITC")
     assert listed.count == 2 and [c.entry.id for c in listed.citations] == ["a", "d"]
-    assert listing_answer("q", [], "later presentations by Visa").text == "The catalogue has no later presentations by Visa."
+    assert (
+        listing_answer("q", [], "later presentations by Visa").text
+        == "The catalogue has no later presentations by Visa."
+    )
     op = _clarify("Who gave it?", tuple(UPDATES[:2]))
     assert op.answer.kind == "clarify"
-    assert op.answer.text.startswith("Which one do you mean: 1) Global Trade Helpdesk update (ITC, 24 September 2021) 2)")
+    assert op.answer.text.startswith(
+        "Which one do you mean: 1) Global Trade Helpdesk update (ITC, 24 September 2021) 2)"
+    )
 
 
 # Every operation through the real CLI ---------------------------------------------------------------
@@ -150,10 +170,15 @@ def test_every_operation_through_chat_json(env):
     assert ids("the Canadian one") == ["2021-09-24-canadas-low-value-shipments-policy"]
     assert by_q["Who gave it?"][0]["answer"].startswith("Presented by Canada Border Services Agency (Member)")
     itc = by_q["What other presentations has that organisation given?"][0]["citations"]
-    assert itc and {c["institution"] for c in itc} == {"ITC"} and "2022-02-08-greentocompete" not in ids(
-        "What other presentations has that organisation given?")
+    assert (
+        itc
+        and {c["institution"] for c in itc} == {"ITC"}
+        and "2022-02-08-greentocompete" not in ids("What other presentations has that organisation given?")
+    )
     canada = by_q["And what about Canada?"][0]
-    assert not canada["abstained"] and ids("And what about Canada?")[0] == "2021-09-24-canadas-low-value-shipments-policy"
+    assert (
+        not canada["abstained"] and ids("And what about Canada?")[0] == "2021-09-24-canadas-low-value-shipments-policy"
+    )
     assert by_q["Where are the slides for it?"][0]["answer"].startswith("Which one do you mean: 1) ")
     assert ids("the second one") == ["2021-05-04-australias-experience-on-goods-and"]
     history = rows[-1]["turns"]
@@ -172,8 +197,12 @@ def test_operations_compose_filter_then_ask_about_the_one_left(env):
 def test_same_meeting_and_history_in_a_real_terminal(env):
     child = spawn(env)
     ask(child, "Tell me about the GCA cybersecurity toolkit.", "Sources")
-    ask(child, "What else was presented at that meeting?", "(read as: the other presentations given on 7 April 2022)",
-        "Global Trade Helpdesk update")
+    ask(
+        child,
+        "What else was presented at that meeting?",
+        "(read as: the other presentations given on 7 April 2022)",
+        "Global Trade Helpdesk update",
+    )
     ask(child, "/history", "read as (meeting)")
     child.sendcontrol("d")
     child.close()

@@ -100,7 +100,9 @@ def test_rank_matches_the_reference_on_every_bench_question(assistant) -> None:
         plain = query.plain()
         assert_same(r.rank(plain), reference_rank(r, plain), f"plain: {question}")
         candidates = list(range(n))[k % 5 :: 3][::-1] + [k % n, -1 - k % 3]  # any order, repeats, from the end
-        assert_same(r.rank(query, candidates=candidates), reference_rank(r, query, candidates), f"candidates: {question}")
+        assert_same(
+            r.rank(query, candidates=candidates), reference_rank(r, query, candidates), f"candidates: {question}"
+        )
         assert r.rank(query, candidates=[]) == []
 
 
@@ -201,4 +203,6 @@ def test_a_limited_ranking_is_the_head_of_the_full_one(assistant) -> None:
         for k in (0, 1, 5, len(full) + 3):
             assert_same(r.rank(query, limit=k), full[:k], f"{question} limit={k}")
         some = list(range(0, len(full), 3))
-        assert_same(r.rank(query, candidates=some, limit=4), r.rank(query, candidates=some)[:4], f"{question} candidates")
+        assert_same(
+            r.rank(query, candidates=some, limit=4), r.rank(query, candidates=some)[:4], f"{question} candidates"
+        )

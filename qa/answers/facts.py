@@ -29,9 +29,7 @@ _WHEN = re.compile(rf"\b(?:19|20)\d{{2}}\b|\b(?:{_MONTH_NAMES})\b", re.IGNORECAS
 # ("Clovis Freire, an economist", "Jane Doe of the OECD", "Jane Doe joined").
 _PERSON = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+(?:,| of\b| from\b| an?\b| the\b| [a-z]+ed\b)")
 _ORDINAL_NAMES = "|".join([*(w for w in ORDINALS if w.isalpha() and ORDINALS[w] <= 5), "final", "last"])
-_ORDINAL_START = re.compile(
-    rf"^(?:the\s+)?(?P<o>{_ORDINAL_NAMES})(?:ly)?\b|^(?P<f>finally|lastly)\b", re.IGNORECASE
-)
+_ORDINAL_START = re.compile(rf"^(?:the\s+)?(?P<o>{_ORDINAL_NAMES})(?:ly)?\b|^(?P<f>finally|lastly)\b", re.IGNORECASE)
 # "TLIP is a suite of digital solutions around three components." announces what follows.
 _ANNOUNCES = re.compile(r"\b(?:two|three|four|five|six|several|following)\b[^.]*[.:]$", re.IGNORECASE)
 
@@ -141,8 +139,6 @@ _HOLDS: dict[str, Callable[[str], object]] = {
     "date": _dates,
     "who": _person,
 }
-
-
 
 
 def lacks_asked_type(query: Query, ranked: Sequence[Scored], retriever: Retriever) -> bool:

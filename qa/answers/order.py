@@ -126,5 +126,3 @@ def _listed(query: Query, entries: Sequence[Entry], head: str) -> Answer:
 
 def _presentations(n: int) -> str:
     return f"{n} presentation" + ("" if n == 1 else "s")
-
-

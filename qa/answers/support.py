@@ -40,8 +40,6 @@ ASKED_NOUN = {
 }
 
 
-
-
 @dataclass(frozen=True)
 class Support:
     """The grade of a fact answer and, when partial, what the catalogue does not say (in the user's words)."""

@@ -22,8 +22,6 @@ def name_key(name: str) -> str:
     return " ".join(w for w in norm(name).split() if w not in ("a", "an"))
 
 
-
-
 # What a total groups by: the key of an entry, and the noun for one group and for several.
 _BY: dict[str, tuple[Callable[[Entry], str], str, str]] = {
     "institutions": (lambda e: name_key(e.institution), "institution", "institutions"),

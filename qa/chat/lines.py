@@ -110,10 +110,7 @@ def read_line(lexicon: Lexicon, text: str) -> Line:
         if w in ("that", "this") and not (
             i == len(lows) - 1
             or i + 1 < len(lows)
-            and ts[i + 1].stem
-            in v.stems(v.PRESENTATION_NOUNS)
-            | v.stems(v.MEETING_NOUNS)
-            | v.stems(v.PRESENTER_NOUNS)
+            and ts[i + 1].stem in v.stems(v.PRESENTATION_NOUNS) | v.stems(v.MEETING_NOUNS) | v.stems(v.PRESENTER_NOUNS)
         ):
             continue
         if w in ("its", "their") and r.institutions:

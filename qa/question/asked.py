@@ -24,9 +24,7 @@ _ASKS_NUMBER = re.compile(
 )
 # "since when", "until when", "by when": the vocabulary's prepositions that bound a period.
 _BOUNDS = "|".join(w for w, r in v.PERIOD_PREPOSITIONS.items() if r in ("since", "until"))
-_ASKS_DATE = re.compile(
-    rf"\s*(?:(?:{_BOUNDS}) )?when\b|\s*(?:in )?(?:what|which) (?:year|month|date)\b", re.IGNORECASE
-)
+_ASKS_DATE = re.compile(rf"\s*(?:(?:{_BOUNDS}) )?when\b|\s*(?:in )?(?:what|which) (?:year|month|date)\b", re.IGNORECASE)
 _ASKS_PLACES = re.compile(
     r"\b(?:which|what) (?:countries|economies|members|places|nations|governments)\b", re.IGNORECASE
 )

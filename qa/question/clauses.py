@@ -53,8 +53,6 @@ _QUESTION_WORDS = frozenset(
 )
 
 
-
-
 def surface(text: str, token: str) -> str | None:
     """The word of ``text`` that folds and stems to ``token``, as written."""
     for word in re.findall(r"[\w'-]+", text):

@@ -37,9 +37,7 @@ class Grounding:
         return bool(self.unused) and not self.grounded
 
 
-def ground(
-    topic: str, vocabulary: frozenset[str], close: Callable[[str], bool] | None = None
-) -> Grounding:
+def ground(topic: str, vocabulary: frozenset[str], close: Callable[[str], bool] | None = None) -> Grounding:
     """Split ``topic`` into the content tokens the catalogue uses and the words it never does. A word no entry
     uses is still grounded when ``close`` finds it close in meaning to an entry."""
     grounded: list[str] = []

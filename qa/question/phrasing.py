@@ -26,6 +26,7 @@ TYPE_WORDS = {
     "organized by Member": "institutions invited by a member",
 }
 
+
 def describe(intent: Query, by: str | None = None, on_topic: bool = False) -> str:
     """ "by the ITC in October 2022", in words a person would use; ``on_topic``: the topic narrowed the list."""
     parts = []
@@ -39,8 +40,10 @@ def describe(intent: Query, by: str | None = None, on_topic: bool = False) -> st
         parts.append("by " + join([TYPE_WORDS[t] for t in intent.types]))
     if intent.categories:
         parts.append("in " + join(list(intent.categories)))
-    elif intent.topic and intent.topic.removeprefix("the ") != (intent.presenter or "").removeprefix("the ") and (
-        on_topic or not (intent.institutions or intent.types or intent.period)
+    elif (
+        intent.topic
+        and intent.topic.removeprefix("the ") != (intent.presenter or "").removeprefix("the ")
+        and (on_topic or not (intent.institutions or intent.types or intent.period))
     ):
         parts.append(f"on {_without_period(intent)}")
     if intent.period:

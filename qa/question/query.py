@@ -179,7 +179,6 @@ class Query:
         }
 
 
-
 def read_query(text: str, lexicon: Lexicon, close: Callable[[str], bool] | None = None) -> Query:
     """Read a cleaned question once into a :class:`Query`, misspelt words corrected first. ``close`` says
     whether words no entry uses are close in meaning to an entry (:mod:`qa.question.grounding`)."""

@@ -155,9 +155,25 @@ def read(
 @cache
 def _grammar() -> frozenset[str]:
     """Every word the question tables write, as written (lower case)."""
-    tables = (v.WH_WORDS, v.AUXILIARIES, v.LIST_OPENERS, v.PRESENT_VERBS, v.MENTION_VERBS, v.PRESENTATION_NOUNS,
-              v.PRESENTER_NOUNS, v.MEETING_NOUNS, v.FRAME_WORDS, v.OVERVIEW_WORDS, v.TYPE_CUES, v.STOP_WORDS,
-              v.ASK_VERBS, v.LIST_WORDS, v.COMPARE_WORDS, v.YESNO_OPENERS, v.FOLLOW_LEADS.replace("|", " "))
+    tables = (
+        v.WH_WORDS,
+        v.AUXILIARIES,
+        v.LIST_OPENERS,
+        v.PRESENT_VERBS,
+        v.MENTION_VERBS,
+        v.PRESENTATION_NOUNS,
+        v.PRESENTER_NOUNS,
+        v.MEETING_NOUNS,
+        v.FRAME_WORDS,
+        v.OVERVIEW_WORDS,
+        v.TYPE_CUES,
+        v.STOP_WORDS,
+        v.ASK_VERBS,
+        v.LIST_WORDS,
+        v.COMPARE_WORDS,
+        v.YESNO_OPENERS,
+        v.FOLLOW_LEADS.replace("|", " "),
+    )
     return frozenset(w for table in tables for w in v.forms(table))
 
 
@@ -260,8 +276,10 @@ def list_form(ts: Sequence[Tok], taken: set[int]) -> bool:
                 after = lows[k + 1] if k + 1 < len(ts) else None
                 if after is None or after in _WHEN_OR_WHERE:
                     return True
-    if first == "when" and lows[at + 1 : at + 2] in (["did"], ["was"], ["were"], ["has"], ["have"], ["had"]) and any(
-        w in verbs for w in lows[at + 2 :]
+    if (
+        first == "when"
+        and lows[at + 1 : at + 2] in (["did"], ["was"], ["were"], ["has"], ["have"], ["had"])
+        and any(w in verbs for w in lows[at + 2 :])
     ):
         return True  # "When did the ITC present?": its presentations, with dates
     opener = v.stems(v.WH_WORDS) | v.stems(v.AUXILIARIES) | v.stems(v.ASK_VERBS)
@@ -292,9 +310,11 @@ KINDS: tuple[tuple[str, Callable[[Reading], bool]], ...] = (
     ("count", lambda r: r.count),
     (
         "list",
-        lambda r: r.listing
-        or (r.meeting and bool(r.period))
-        or (bool(r.period or r.categories or r.types) and not r.grounded and not r.how_many and not r.frame),
+        lambda r: (
+            r.listing
+            or (r.meeting and bool(r.period))
+            or (bool(r.period or r.categories or r.types) and not r.grounded and not r.how_many and not r.frame)
+        ),
     ),
     ("search", lambda r: r.search),
     ("fact", lambda r: True),

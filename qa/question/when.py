@@ -32,7 +32,6 @@ class Period:
         return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
 
 
-
 def _year(t: Tok | None) -> int | None:
     return int(t.low) if t is not None and len(t.low) == 4 and t.low.isdigit() and t.low[:2] in ("19", "20") else None
 
