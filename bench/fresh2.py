@@ -17,7 +17,8 @@ conversations through the real program, ``msme-qa chat --json``. Scores per row:
 - overview: ``all cited``: every must-cite entry cited; ``recall``: share of must-cite entries cited;
   ``on topic``: share of cited entries in on_topic; ``kind``: the answer's kind is "overview".
   Baselines (BM25, dense, RRF): the top 5 entries of their ranking as the citations.
-- compare: ``both sides``: at least one entry of each side cited; ``kind``: "compare". Baselines: top 2.
+- compare: ``both sides``: at least one entry of each side cited (a side with nothing on the topic: nothing cited
+  but the other side's entries); ``kind``: "compare". Baselines: top 2.
 - yesno: ``right``: a "yes" row is not refused, cites a gold entry and does not open with "No"; a "no" row is
   refused, counts 0, or opens with "No".
 - uncovered: ``said uncovered``: refused, count 0, or the text opens with "No", "Nothing" or "None".
@@ -145,7 +146,8 @@ def score_overview(row: Row, gold: dict[str, set[str]], seen: Seen2) -> tuple[di
 
 def score_compare(row: Row, gold: dict[str, set[str]], seen: Seen2) -> tuple[dict[str, Any], str | None]:
     cited = set(seen.seen.cited)
-    sides = [bool(cited & gold[f"side{i}"]) for i in (0, 1)]
+    # a side with nothing on the topic (gold []) is right when the answer cites nothing that is not another side's
+    sides = [bool(cited & gold[f"side{i}"]) if gold[f"side{i}"] else not (cited - gold[f"side{1 - i}"]) for i in (0, 1)]
     metrics = {"both sides": all(sides), "kind": seen.seen.kind == "compare"}
     return metrics, None if all(sides) else f"sides cited {sides} ({seen.seen.describe()})"
 

@@ -3,8 +3,8 @@ answered on the shared topic with the relevance judgment (qa.answers.relevance) 
 
 The heading names the sides and the shared topic in the user's words ("Comparing ITC and UNCTAD on green
 growth for small firms"); a side's entries about the topic are cited with their best sentence, else one that
-mentions it in passing (said so), else the side says it has nothing about the topic and shows its nearest entry,
-marked as the nearest.
+mentions it in passing (said so), else its closest entry when that is close in meaning at all (said to be only the
+closest), else the side says it has nothing about the topic.
 """
 
 from __future__ import annotations
@@ -75,7 +75,9 @@ def compare(query: Query, retriever: Retriever, settings: Settings = DEFAULT) ->
     leave = [side.name for side in found] + list(query.economies) + list(query.institutions)
     for inst in query.institutions:
         leave += sorted(retriever.aliases.get(inst, ()))
-    topic = topic_name(plain, Coverage(""), leave=leave)
+    # the shared topic is what the reader left as the topic, less the sides' names ("overall contributions" of the
+    # ITC and UNCTAD leaves none: each side's own presentations)
+    topic = topic_name(replace(plain, text=query.topic), Coverage(""), leave=leave, fallback="") if query.topic else ""
     shared = replace(plain, topic=topic, topic_content=tuple(content_tokens(topic)), content=())
     out = [f"Comparing {found[0].name} and {found[1].name}" + (f" on {topic}" if topic else "") + ":"]
     citations: list[Citation] = []
@@ -85,17 +87,22 @@ def compare(query: Query, retriever: Retriever, settings: Settings = DEFAULT) ->
             out.append(f"{side.name}: the catalogue has no presentation by or about {side.name}.")
             continue
         cov = judge(shared, retriever, settings, list(side.positions)) if topic else Coverage("")
-        chosen: list[Judged] = list(cov.about[:MOST_PER_SIDE])
+        # the fact path's order within the side: its best passage for the whole question comes first
+        place = {s.entry.id: k for k, s in enumerate(retriever.rank(plain, list(side.positions)))}
+        chosen: list[Judged] = sorted(cov.about, key=lambda j: place.get(j.entry.id, len(place)))[:MOST_PER_SIDE]
         note = ""
         if not chosen and cov.mentions:
             chosen, note = [max(cov.mentions, key=lambda j: j.p_any)], " (in passing)"
         if not topic:  # "Compare WIPO's July 2021 and November 2021 presentations": each side's own entries
             ranked = retriever.rank(plain, list(side.positions), limit=MOST_PER_SIDE)
             chosen = [Judged(s, {}, 1.0, 1.0, True, False) for s in ranked]
-        if not chosen and cov.judged:  # nothing about it: the side's nearest entry, said to be only the nearest
-            chosen, note = [cov.judged[0]], f" (nothing about {topic}; the nearest)"
+        if not chosen and cov.judged:  # nothing judged about it: the side's closest entry, if it is close at all
+            close = [j for j in cov.judged if j.scored.dense >= settings.abstain_floor or j.scored.lexical > 0]
+            best = min(close, key=lambda j: place.get(j.entry.id, len(place)), default=None)
+            if best is not None:  # close in meaning, if not judged about it: cited, and said to be the closest
+                chosen, note = [best], f" (the closest it came to {topic})"
         if not chosen:
-            out.append(f"{side.name}: nothing on {topic}.")
+            out.append(f"{side.name}: no presentation by {side.name} is about {topic}.")
             continue
         for j in chosen:
             n = len(citations) + 1

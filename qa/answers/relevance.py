@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from qa.catalogue.model import Entry
+from qa.question import vocabulary as v
 from qa.question.glossary import expansions
 from qa.question.query import Query
 from qa.question.text import content_tokens, tokens
@@ -102,10 +103,10 @@ FRAME_WORDS = frozenset(
     tokens(
         "hear heard say said tell told talk talked present presented presentation presentations discuss discussed "
         "brief briefed briefing cover covered mention mentioned anyone anybody someone group members work "
-        "overview summary summarise summarize everything anything all compare comparison differ difference "
-        "between versus approach approaches view views session sessions talks"
+        "overview summary summarise summarize everything anything all between approach approaches view views "
+        "session sessions talks"
     )
-)
+) | v.stems(v.COMPARE_WORDS)
 
 
 def topic_words(query: Query) -> list[str]:

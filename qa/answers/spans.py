@@ -112,7 +112,7 @@ def compose(query: Query, head: str, lines: Sequence[Line], mentions: Sequence[E
                   citations=tuple(citations), kind=kind, related=related)  # fmt: skip
 
 
-def topic_name(query: Query, cov: Coverage, leave: Sequence[str] = ()) -> str:
+def topic_name(query: Query, cov: Coverage, leave: Sequence[str] = (), fallback: str = "this") -> str:
     """The topic as the user wrote it: the explicit topic, else the question's words that make it up; words
     of its frame ("Compare", "said about") and of ``leave`` (the sides of a comparison) are not part of it."""
     left = set(tokens(" ".join(leave))) - {"s"}
@@ -122,7 +122,7 @@ def topic_name(query: Query, cov: Coverage, leave: Sequence[str] = ()) -> str:
         at = [k for k, w in enumerate(words) if set(tokens(w)) & wanted and not set(tokens(w)) <= left]
         if at:
             return " ".join(words[at[0] : at[-1] + 1])
-    return cov.topic or "this"
+    return cov.topic or fallback
 
 
 def uncovered(

@@ -77,6 +77,7 @@ def _frame_words() -> frozenset[str]:
         | v.stems(v.FRAME_WORDS)
         | v.stems(v.OVERVIEW_WORDS)
         | v.stems(v.TYPE_CUES)
+        | v.stems(v.COMPARE_WORDS)
     )
 
 
@@ -121,7 +122,7 @@ def read(
     r.mentions = any(t.stem in v.stems(v.MENTION_VERBS) for t in ts)
     structural = r.count or r.listing or bool(r.order) or bool(r.total) or r.meeting
     r.institutions, inst_at = sl.find_institutions(ts, said, aliases, taken | forum, family=structural or follow_up)
-    r.economies = sorted(sl.economies_in(said))
+    r.economies = sorted(sl.economies_in(said), key=lambda e: (said.casefold().find(e.casefold()) % (len(said) + 1), e))
     taken |= inst_at
     phrases_of = sl.category_phrases(tuple(categories))
     r.categories, cat_at = sl.find_categories(
