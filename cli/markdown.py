@@ -62,17 +62,17 @@ def answer_markdown(answer: Answer, heading: str = "##", asked: str | None = Non
 
 
 def asked_as(turn: Turn, before: str | None) -> str:
-    """The heading of a turn: the question as read when the answer carries a stand-alone reading; else, for a
-    follow-up, what was typed with what it followed ("the second one (after “Who presented on ...?”: picked
-    'Strengthening MSME Cyber Security')"), so that it reads on its own in the file."""
+    """The heading of a turn: the question as read when the answer carries a stand-alone reading, or as the
+    follow-up was read ("the second one (Strengthening MSME Cyber Security)"); else what was typed with what it
+    followed, so that it reads on its own in the file."""
     answer = turn.answer
     if answer.read_as:
         return answer.read_as
     if turn.operation == "new" or before is None:
         return answer.question
-    # How the follow-up was taken, when it says so in words (a slot update only repeats the last question).
-    how = turn.read_as if turn.operation not in ("new", "replace") and turn.read_as != turn.typed else ""
-    return f"{answer.question} (after “{before}”{': ' + how if how else ''})"
+    if turn.read_as and turn.read_as != turn.typed:
+        return turn.read_as
+    return f"{answer.question} (after “{before}”)"
 
 
 def conversation_markdown(turns: Sequence[Turn], title: str) -> str:

@@ -183,7 +183,7 @@ def test_every_operation_through_chat_json(env):
     assert ids("the second one") == ["2021-05-04-australias-experience-on-goods-and"]
     history = rows[-1]["turns"]
     assert [t["operation"] for t in history] == ["new", "attribute", "pick"]
-    assert history[1]["read_as"] == "unresolved: which presentation is meant"
+    assert history[1]["read_as"] == "Where are the slides for it?"  # nothing decided: the question as typed
 
 
 def test_operations_compose_filter_then_ask_about_the_one_left(env):
@@ -200,7 +200,7 @@ def test_same_meeting_and_history_in_a_real_terminal(env):
     ask(
         child,
         "What else was presented at that meeting?",
-        "(read as: the other presentations given on 7 April 2022)",
+        "(read as: Which other presentations were given on 7 April 2022?)",
         "Global Trade Helpdesk update",
     )
     ask(child, "/history", "read as (meeting)")

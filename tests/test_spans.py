@@ -164,8 +164,7 @@ def test_chat_save_writes_links_as_they_are_and_follow_ups_under_their_question(
     headings = [line for line in saved.splitlines() if line.startswith("## ")]
     assert headings == [
         "## Who presented on cyber security?",
-        "## Where are the slides for the second one? (after “Who presented on cyber security?”: picked "
-        "'Strengthening MSME Cyber Security')",
+        "## Where are the slides for the second one? (Strengthening MSME Cyber Security)",  # what it refers to
         "## intellectual property",  # the question as read, spelling corrected
     ]
 

@@ -5,7 +5,7 @@ catalogue fields; the words that signal a follow-up are those of :mod:`qa.questi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -54,7 +54,7 @@ def _single(state: State | None) -> Entry | None:
 def nothing(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
     said = ("The last answer cited nothing, so there is nothing to refer to; ask a question."
             if state is not None else "There is nothing to refer to yet: ask a question first.")  # fmt: skip
-    return Done(replace(abstain(text), text=said), "nothing to refer to", keep_state=True)
+    return Done(replace(abstain(text), text=said), "", keep_state=True)
 
 
 def new(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
@@ -66,7 +66,7 @@ def new(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) 
 def more(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
     cited = list(state.cited) if state else []
     answer = replies.more(asst, text, cited, state.focus if state else (), conv.shown)
-    return Done(answer, "further sentences of the entries cited", keep_state=True)
+    return Done(answer, _naming(text, cited), keep_state=True)
 
 
 def pick(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
@@ -80,7 +80,7 @@ def pick(asst: Assistant, text: str, line: Line, state: State | None, conv: Any)
             raise UsageError("the last answer has only 1 source; pick number 1")
         raise UsageError(f"the last answer has {len(listed)} sources; pick a number from 1 to {len(listed)}")
     entry = listed[n - 1]
-    return Done(about_entry(asst, text, line, entry), f"picked {entry.title!r}", focus=(entry,), keep_state=True)
+    return Done(about_entry(asst, text, line, entry), _naming(text, [entry]), focus=(entry,), keep_state=True)
 
 
 def attribute(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
@@ -91,10 +91,8 @@ def attribute(asst: Assistant, text: str, line: Line, state: State | None, conv:
     if len(refs) > 1 and singular:
         return _clarify(text, refs)  # "who gave it?" after a list: which one?
     act = line.attribute or "who"
-    what = "the link" if act == "link" else "presenter and date"
-    said = refs[0].title if len(refs) == 1 else f"the {len(refs)} entries cited"
     return Done(
-        replies.template(text, refs, act), f"{what} of {said!r}", focus=refs if len(refs) == 1 else (), keep_state=True
+        replies.template(text, refs, act), _naming(text, refs), focus=refs if len(refs) == 1 else (), keep_state=True
     )
 
 
@@ -109,7 +107,7 @@ def meeting(asst: Assistant, text: str, line: Line, state: State | None, conv: A
     rest = [e for e in asst.retriever.entries if e.date == day and e.id not in skip]
     when = format_date(day)
     return Done(
-        listing_answer(text, rest, f"other presentations on {when}"), f"the other presentations given on {when}"
+        listing_answer(text, rest, f"other presentations on {when}"), f"Which other presentations were given on {when}?"
     )
 
 
@@ -124,7 +122,8 @@ def series(asst: Assistant, text: str, line: Line, state: State | None, conv: An
     if named and ref is None:
         rest = [e for e in entries if e.institution in named]
         return Done(
-            listing_answer(text, rest, f"presentations by {' and '.join(named)}"), "the presenter's presentations"
+            listing_answer(text, rest, f"presentations by {' and '.join(named)}"),
+            f"Which presentations did {' and '.join(named)} give?",
         )
     assert ref is not None
     backward = line.series == "previous"
@@ -137,9 +136,11 @@ def series(asst: Assistant, text: str, line: Line, state: State | None, conv: An
     if not found:
         answer = listing_answer(text, [], f"{word} presentations by {ref.institution} or on its subject")
         answer = replace(answer, abstained=True, count=None, kind="abstain")
-        return Done(answer, f"the {word} presentation after {ref.title!r}", keep_state=True)
+        return Done(
+            answer, f"Which presentation came {'before' if backward else 'after'} {ref.title}?", keep_state=True
+        )
     entry = found[0]
-    read = f"the {word} presentation {'before' if backward else 'after'} {ref.title!r}"
+    read = f"Which presentation came {'before' if backward else 'after'} {ref.title}?"
     return Done(about_entry(asst, text, line, entry), read, focus=(entry,))
 
 
@@ -159,7 +160,9 @@ def presenter(asst: Assistant, text: str, line: Line, state: State | None, conv:
         rest = [e for e in rest if e.date > max(e.date for e in refs)]
     who = " and ".join(named)
     word = "later" if line.later else "other"
-    return Done(listing_answer(text, rest, f"{word} presentations by {who}"), f"the {word} presentations by {who}")
+    return Done(
+        listing_answer(text, rest, f"{word} presentations by {who}"), f"Which {word} presentations did {who} give?"
+    )
 
 
 def others_(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
@@ -174,12 +177,12 @@ def others_(asst: Assistant, text: str, line: Line, state: State | None, conv: A
         listed = asst.answer(query, top_k=conv.top_k)
         rest = [c.entry for c in listed.citations if c.entry.id not in exclude]
         return Done(
-            others(query, rest, question=text), "the last question, leaving out the entries already given", query
+            others(query, rest, question=text), f"{as_question(query)} (leaving out those already given)", query
         )
     positions = [i for i, e in enumerate(asst.retriever.entries) if e.id not in exclude]
     answer = asst.answer_fact(query, top_k=conv.top_k, candidates=positions)
     n = len(exclude)
-    return Done(answer, f"the last question, leaving out the {n if n > 1 else 'one'} already given", query)
+    return Done(answer, f"{as_question(query)} (leaving out the {n if n > 1 else 'one'} already given)", query)
 
 
 def narrow(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
@@ -256,7 +259,7 @@ def count(asst: Assistant, text: str, line: Line, state: State | None, conv: Any
     """ "How many were there?": the last list, counted."""
     listed = list(state.cited) if state else []
     answer = replace(listing_answer(text, listed, "of those"), kind="count")
-    return Done(answer, "the last list, counted", state.query if state else None)
+    return Done(answer, _naming(text, listed), state.query if state else None)
 
 
 def describe(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
@@ -264,7 +267,7 @@ def describe(asst: Assistant, text: str, line: Line, state: State | None, conv: 
     refs = _referents(state)
     if not refs:
         return nothing(asst, text, line, state, conv)
-    return Done(replies.pick(asst, text, refs), "the opening of the entries referred to", keep_state=True)
+    return Done(replies.pick(asst, text, refs), _naming(text, refs), keep_state=True)
 
 
 def refer(asst: Assistant, text: str, line: Line, state: State | None, conv: Any) -> Done:
@@ -288,8 +291,7 @@ def refer(asst: Assistant, text: str, line: Line, state: State | None, conv: Any
         answer = replace(asst.compose(query, ranked), question=text)  # the entries pointed at hold the words
     else:
         answer = replies.referring(asst, query, refs, state.listed, conv.top_k)
-    n = len(refs)
-    return Done(answer, f"{text} (about the {n} entr{'y' if n == 1 else 'ies'} referred to)", query)
+    return Done(answer, _naming(text, refs), query)
 
 
 OPERATIONS: dict[str, Operation] = {
@@ -297,6 +299,15 @@ OPERATIONS: dict[str, Operation] = {
     "series": series, "presenter": presenter, "others": others_, "narrow": narrow, "replace": replace_slots,
     "describe": describe, "refer": refer, "count": count,
 }  # fmt: skip
+
+
+def _naming(text: str, entries: Sequence[Entry]) -> str:
+    """The follow-up as typed, naming what it refers to: "Where are the slides for the second one? (Strengthening
+    MSME Cyber Security)", "How many were there? (of the 4 presentations listed)"."""
+    said = text.strip()
+    if len(entries) == 1:
+        return f"{said} ({entries[0].title})"
+    return f"{said} (of the {len(entries)} presentations listed)" if entries else said
 
 
 # Helpers -------------------------------------------------------------------------------------------------
@@ -363,13 +374,11 @@ def listing_answer(question: str, entries: list[Entry], what: str) -> Answer:
 def _clarify(text: str, listed: tuple[Entry, ...]) -> Done:
     """Several entries could be meant: ask which, listing them (a pick answers next)."""
     if not listed:
-        return Done(
-            replace(abstain(text), text="There is nothing to refer to: ask a question first."), "nothing to refer to"
-        )
+        return Done(replace(abstain(text), text="There is nothing to refer to: ask a question first."), "")
     options = " ".join(f"{n}) {e.title} ({e.institution}, {format_date(e.date)})" for n, e in enumerate(listed[:9], 1))
     answer = Answer(text, f"Which one do you mean: {options}? Say \"the second one\" or name it.",
                     citations=tuple(Citation(n, e) for n, e in enumerate(listed, 1)), kind="clarify")  # fmt: skip
-    return Done(answer, "unresolved: which presentation is meant", keep_state=True)
+    return Done(answer, "", keep_state=True)
 
 
 def _period_words(p: Any) -> str:
