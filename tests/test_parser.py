@@ -196,3 +196,43 @@ def test_unusable_text_files(tmp_path, content, message):
     path.write_bytes(content)
     with pytest.raises(CatalogueError, match=message):
         load_catalogue(path)
+
+
+_DATELESS = """\
+Thematic categories: 1) Innovation; 2) Digital.
+
+Innovation
+Trade, ITC (IO)
+1 January 2000
+
+{lost}
+Trade, ITC (IO)
+1 January 2000
+
+https://www.wto.org/slides/x
+__________
+"""
+
+
+@pytest.mark.parametrize(
+    ("lost", "subcategory", "category"),
+    [
+        # the date line blanked, the entry had no summary: the next line is the next sub-section's heading
+        ("Trade, ITC (IO)\n\n\n\nCross-border Payments", "Cross-border Payments", "Innovation"),
+        ("Trade, ITC (IO)\n\n\n\nDigital\nCross-border Payments", "Cross-border Payments", "Digital"),
+        # the date line deleted outright, as in the bundled export's layout (no blank after an entry)
+        ("Trade, ITC (IO)\nCross-border Payments", "Cross-border Payments", "Innovation"),
+        ("Trade, ITC (IO)\nDigital\nWomen entrepreneurs", "Women entrepreneurs", "Digital"),
+        # a note where the date should be is not a sub-section heading either
+        ("Trade, ITC (IO)\nDate to be confirmed\n", None, "Innovation"),
+        ("Trade, ITC (IO)\nDate TBC", None, "Innovation"),
+    ],
+)
+def test_an_entry_without_a_date_changes_no_neighbour(lost, subcategory, category):
+    """The dateless entry is left out and reported; the sub-section heading after it stays with the next entry."""
+    cat = parse_paragraphs(read_text(_DATELESS.format(lost=lost).encode()))
+    first, second = cat.entries
+    assert (first.category, first.subcategory, first.links, first.summary) == ("Innovation", None, (), "")
+    assert (second.category, second.subcategory) == (category, subcategory)
+    assert second.links == ("https://www.wto.org/slides/x",) and second.summary == ""
+    assert [a.kind for a in cat.anomalies] == ["date"] and "has no date line" in cat.anomalies[0].message

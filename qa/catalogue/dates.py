@@ -36,6 +36,15 @@ _DATE_LINE = re.compile(
 )
 
 
+# What a paragraph standing where an entry's date should be says instead ("Date to be confirmed",
+# "TBC", "March 2022"): it speaks of a date, as a sub-section heading ("Cross-border Payments") does not.
+_DATE_NOTE = re.compile(
+    rf"\b(?:{_MONTH}|(?:19|20)\d{{2}}|dates?|dated|undated|tb[acd]|to be (?:confirmed|determined|announced|decided)"
+    r"|forthcoming|postponed)\b",
+    re.IGNORECASE,
+)
+
+
 class InvalidDate(ValueError):
     """Looks like a date but names a day that does not exist (31 February)."""
 
@@ -43,6 +52,11 @@ class InvalidDate(ValueError):
 def is_date_line(text: str) -> bool:
     """True for a paragraph that is nothing but a date."""
     return bool(_DATE_LINE.match(text))
+
+
+def is_date_note(text: str) -> bool:
+    """True for a paragraph that speaks of a date without being one ("Date to be confirmed", "TBC")."""
+    return bool(_DATE_NOTE.search(text))
 
 
 def parse_date(text: str) -> date | None:

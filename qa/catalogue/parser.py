@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from qa.catalogue.dates import InvalidDate, is_date_line, parse_date, parse_period
+from qa.catalogue.dates import InvalidDate, is_date_line, is_date_note, parse_date, parse_period
 from qa.catalogue.ids import assign_ids
 from qa.catalogue.model import Anomaly, Catalogue, Entry
 from qa.catalogue.paragraphs import URL_RE, Paragraph, Removed
@@ -108,14 +108,18 @@ class _Reading:
         para = self.paras[i]
         text = para.text
         key = heading_key(text)
+        if self.dateless and not para.blank:
+            # Only the paragraph right after a dateless entry heading can stand where its date should be.
+            self.dateless = False
+            stand_in = para.heading is None and key not in self.canonical and is_date_note(text)
+            if stand_in and not ENTRY_HEADING.match(text) and _is_heading(self.paras, i):
+                return False  # "Date to be confirmed" before the next entry: not a sub-section heading
+            # Anything else is read as it stands: when the date line is gone altogether, the heading-like
+            # line after the entry heading is the next sub-section's heading, which its entries keep.
         if key in self.canonical:
             self.category, self.subcategory, self.draft, self.started = self.canonical[key], None, None, True
             return False
         match = ENTRY_HEADING.match(text)
-        if self.dateless and not para.blank:
-            self.dateless = False
-            if not match and para.heading is None and _is_heading(self.paras, i):
-                return False  # where the date should be ("Date to be confirmed"): not a sub-section heading
         if match and _date_follows(self.paras, i):
             self._start_entry(para, match)
             return True
