@@ -36,6 +36,7 @@ def test_the_sweep_ranks_first_what_the_product_ranked_first_under_settings(ques
     assert [sweep_fusion.first_of(q, now) for q in questions] == [q.first for q in questions]
 
 
+@pytest.mark.slow  # the whole grid, about 6 s: the slow lane
 def test_the_sweep_against_settings(questions):
     result = sweep_fusion.sweep(questions)
     chosen = result.points[result.chosen]
