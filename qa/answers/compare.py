@@ -73,11 +73,10 @@ def compare(query: Query, retriever: Retriever, settings: Settings = DEFAULT) ->
         return None
     plain = replace(query, institutions=(), economies=(), period=None, categories=(), types=())
     leave = [side.name for side in found] + list(query.economies) + list(query.institutions)
-    # the shared topic is what the reader left as the topic, less the sides' names ("overall contributions" of the
-    # ITC and UNCTAD leaves none: each side's own presentations)
-    # the topic as the reader left it, and the category's words when it took them ("on low-value shipments")
-    said = " ".join(x for x in (query.topic, query.category_text or " ".join(query.categories)) if x)
-    topic = topic_name(replace(plain, text=said), Coverage(""), leave=leave, fallback="") if said else ""
+    # the shared topic: the topic as the reader left it and the category's words when it took them ("on low-value
+    # shipments"), less the sides' names ("overall contributions" of the ITC and UNCTAD leaves none: each side's own)
+    wording = " ".join(x for x in (query.topic, query.category_text or " ".join(query.categories)) if x)
+    topic = topic_name(replace(plain, text=wording), Coverage(""), leave=leave, fallback="") if wording else ""
     shared = replace(plain, topic=topic, topic_content=tuple(content_tokens(topic)), content=())
     out = [f"Comparing {found[0].name} and {found[1].name}" + (f" on {topic}" if topic else "") + ":"]
     citations: list[Citation] = []
