@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from qa.catalogue.dates import InvalidDate, parse_bound, parse_date, parse_period
+from qa.catalogue.dates import InvalidDate, parse_date, parse_period
 from qa.catalogue.export import format_date, to_text
 from qa.catalogue.ids import assign_ids
 from qa.catalogue.load import load_catalogue
@@ -168,18 +168,6 @@ def test_dates_parse_or_say_the_day_does_not_exist(text: str) -> None:
     assert parsed is None or isinstance(parsed, date)
     period = parse_period(text)
     assert period is None or all(isinstance(day, date) for day in period)
-
-
-@FAST
-@given(st.text(max_size=40), st.booleans())
-@example("2022-13", False)
-@example("31 February 2021", True)
-@example("0000", False)
-def test_a_filter_bound_is_a_date_or_a_value_error(text: str, end: bool) -> None:
-    try:
-        assert isinstance(parse_bound(text, end=end), date)
-    except ValueError as exc:
-        assert str(exc)
 
 
 @FAST

@@ -13,6 +13,7 @@ from qa.question import query as query_module
 from qa.question import text as text_module
 from qa.question.phrasing import as_question
 from qa.question.query import Lexicon, Query
+from qa.question.when import read_bounds
 from qa.settings import DEFAULT, MODEL_DEPENDENT, Settings
 
 from .conftest import read
@@ -107,7 +108,8 @@ def test_query_is_immutable_and_describes_itself(lexicon: Lexicon) -> None:
 
 def test_one_filter_serves_questions_and_the_list_command(catalogue, lexicon: Lexicon) -> None:
     from_question = read("What did the ITC present in 2022?", lexicon).filter
-    from_options = Filter.from_options(catalogue, institution="ITC", since="2022-01-01", until="2022-12-31")
+    since, until = read_bounds("2022-01-01", "2022-12-31")
+    from_options = Filter.from_options(catalogue, institution="ITC", since=since, until=until)
     assert from_question.apply(catalogue.entries) == from_options.apply(catalogue.entries)
     assert from_question.apply(catalogue.entries), "the ITC presented in 2022"
 

@@ -103,39 +103,6 @@ def month_end(year: int, month: int) -> date:
     return date.fromordinal(first_of_next.toordinal() - 1)
 
 
-_YEAR_ONLY = re.compile(r"^\s*(\d{4})\s*$")
-_YEAR_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-_MONTH_YEAR = re.compile(rf"^\s*({_MONTH})\.?,?\s+(\d{{4}})\s*$", re.IGNORECASE)
-
-
-def parse_bound(text: str, *, end: bool) -> date:
-    """A filter bound: "2022", "2022-05", "May 2022", "2022-05-04" or "4 May 2022".
-
-    A year or month stands for its first day as a lower bound and its last day as an upper bound.
-    Raises ValueError with a sentence a user can act on.
-    """
-    if m := _YEAR_ONLY.match(text):
-        year = int(m.group(1))
-        return date(year, 12, 31) if end else date(year, 1, 1)
-    month_year = None
-    if m := _YEAR_MONTH.match(text):
-        month_year = (int(m.group(1)), int(m.group(2)))
-    elif m := _MONTH_YEAR.match(text):
-        month_year = (int(m.group(2)), MONTHS[m.group(1).lower()])
-    if month_year:
-        year, month = month_year
-        if not 1 <= month <= 12:
-            raise ValueError(f"{text!r} is not a month")
-        return month_end(year, month) if end else date(year, month, 1)
-    try:
-        parsed = parse_date(text)
-    except InvalidDate as exc:
-        raise ValueError(str(exc)) from None
-    if parsed is None or not is_date_line(text):
-        raise ValueError(f"{text!r} is not a date; use forms like 2022, 2022-05, May 2022 or 2022-05-04")
-    return parsed
-
-
 _MONTH_NAMES = "January February March April May June July August September October November December".split()
 
 

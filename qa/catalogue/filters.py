@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from qa.catalogue.dates import parse_bound
 from qa.catalogue.institutions import institution_aliases, match_institution
 from qa.catalogue.model import Catalogue, Entry
 from qa.catalogue.parser import heading_key
@@ -35,16 +34,15 @@ class Filter:
         catalogue: Catalogue,
         institution: str | None = None,
         category: str | None = None,
-        since: str | date | None = None,
-        until: str | date | None = None,
+        since: date | None = None,
+        until: date | None = None,
     ) -> Filter:
-        """A filter from command-line text; UsageError (exit 2) for a date that cannot be read. Dates read
-        already (by the question's period grammar, qa.question.when.read_bounds) are taken as they are."""
-        lo, hi = parse_dates(since, until)
+        """A filter from command-line options; the dates are read by the questions' period grammar first
+        (qa.question.when.read_bounds), so `list` and questions read a period one way."""
         institutions = None
         if institution:
             institutions = tuple(match_institution(institution, institution_aliases(catalogue.entries)))
-        return cls(lo, hi, institutions, categories=(category,) if category else ())
+        return cls(since, until, institutions, categories=(category,) if category else ())
 
     def passes(self, entry: Entry) -> bool:
         if entry.id in self.exclude:
@@ -62,16 +60,6 @@ class Filter:
     def apply(self, entries: Iterable[Entry]) -> list[Entry]:
         """The entries that pass, in date order (document order within a day)."""
         return sorted((e for e in entries if self.passes(e)), key=lambda e: e.date)
-
-
-def parse_dates(since: str | date | None, until: str | date | None) -> tuple[date | None, date | None]:
-    """``--since``/``--until`` as dates; UsageError (exit 2) for a date that cannot be read."""
-    try:
-        lo = parse_bound(since, end=False) if isinstance(since, str) and since else since or None
-        hi = parse_bound(until, end=True) if isinstance(until, str) and until else until or None
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    return lo, hi
 
 
 def matches_category(entry: Entry, category: str) -> bool:
