@@ -53,12 +53,12 @@ _QUESTION_WORDS = frozenset(
 )
 
 
+WRITTEN = re.compile(r"[\w'-]+")  # a word as the user wrote it
+
+
 def surface(text: str, token: str) -> str | None:
     """The word of ``text`` that folds and stems to ``token``, as written."""
-    for word in re.findall(r"[\w'-]+", text):
-        if token in tokens(word):
-            return word
-    return None
+    return next((word for word in WRITTEN.findall(text) if token in tokens(word)), None)
 
 
 @cache

@@ -13,55 +13,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from qa.question import vocabulary as v
 from qa.question.glossary import expansions
 from qa.question.slots import Tok
-from qa.question.text import content_tokens, tokens
+from qa.question.text import content_tokens
 
 _WORD = re.compile(r"[\w'’&.-]+")
 _MOST_ENCODED = 4
 
 
-@dataclass(frozen=True)
-class Grounding:
-    """The topic's words split by whether the catalogue grounds them."""
-
-    grounded: tuple[str, ...]  # content tokens some entry uses (or a thesaurus word for them)
-    unused: tuple[str, ...]  # the other words, as written
-
-    @property
-    def whole(self) -> bool:
-        """No word of the topic is grounded (and there were some)."""
-        return bool(self.unused) and not self.grounded
-
-
-def ground(topic: str, vocabulary: frozenset[str], close: Callable[[str], bool] | None = None) -> Grounding:
-    """Split ``topic`` into the content tokens the catalogue uses and the words it never does. A word no entry
-    uses is still grounded when ``close`` finds it close in meaning to an entry."""
-    grounded: list[str] = []
+def unused_words(topic: str, vocabulary: frozenset[str], close: Callable[[str], bool] | None = None) -> tuple[str, ...]:
+    """The words of ``topic`` the catalogue does not ground, as written: no entry uses them (folded and stemmed),
+    nor a thesaurus word for them, and ``close`` does not find them close in meaning to an entry."""
     unused: list[str] = []
     for word in _WORD.findall(topic):
         content = content_tokens(word)
-        if not content:
-            continue
-        if all(t in vocabulary or set(expansions([t])) & vocabulary for t in content):
-            grounded += content
-        elif word not in unused:
+        grounded = all(t in vocabulary or set(expansions([t])) & vocabulary for t in content)
+        if content and not grounded and word not in unused:
             unused.append(word.strip(".'’-"))
     # "cryptocurrency": no entry says it, yet it is close to one. Only a few words are encoded: a pasted page
     # of unknown words costs no more than a question.
     near = [w for w in unused[:_MOST_ENCODED] if w and close is not None and close(w)]
-    grounded += [t for w in near for t in content_tokens(w)]
-    return Grounding(tuple(grounded), tuple(w for w in unused if w and w not in near))
-
-
-def without_words(text: str, words: Sequence[str]) -> str:
-    """``text`` without the given words (compared folded and stemmed), spacing tidied."""
-    drop = {t for w in words for t in tokens(w)}
-    kept = [w for w in _WORD.findall(text) if not (set(tokens(w)) and set(tokens(w)) <= drop)]
-    return " ".join(kept)
+    return tuple(w for w in unused if w and w not in near)
 
 
 def topic_asked(toks: Sequence[Tok], topic: str) -> bool:

@@ -20,9 +20,9 @@ from qa.catalogue.model import Catalogue
 from qa.question import reader
 from qa.question import vocabulary as v
 from qa.question.asked import asked_for, counted_tokens, expanded_acronyms, focus_phrase, ordinal_words
-from qa.question.clauses import change_verbs, indirect, indirect_topic, premise, surface
+from qa.question.clauses import WRITTEN, change_verbs, indirect, indirect_topic, premise, surface
 from qa.question.glossary import expansions
-from qa.question.grounding import ground, topic_asked
+from qa.question.grounding import topic_asked, unused_words
 from qa.question.places import economies_in
 from qa.question.roles import presenter_phrase
 from qa.question.shape import without_order
@@ -191,7 +191,7 @@ def read_query(text: str, lexicon: Lexicon, close: Callable[[str], bool] | None 
 
 def _read(text: str, lexicon: Lexicon, close: Callable[[str], bool] | None = None) -> Query:
     r = reader.read(text, lexicon.aliases, lexicon.categories, known=lexicon.vocabulary)
-    grounding = ground(r.topic, lexicon.vocabulary, close)
+    unused = unused_words(r.topic, lexicon.vocabulary, close)
     said = r.text
     period = r.period
     content = content_tokens(said)
@@ -238,18 +238,15 @@ def _read(text: str, lexicon: Lexicon, close: Callable[[str], bool] | None = Non
         presenting=any(t.low in _presenting_words() for t in r.toks),
         clause=indirect(said),
         about_clause=indirect_topic(said),
-        written=tuple((t, w) for w in _WORDS.findall(said) for t in tokens(w)),
+        written=tuple((t, w) for w in WRITTEN.findall(said) for t in tokens(w)),
         premises=tuple((t, premise(said, surface(said, t) or t)) for t in subject if t in change_verbs()),
         presenter_said=_with_article(said, presenter),
         points=tuple(find_points(r.toks, said)),
         order_topic=without_order(r.topic) if r.order else r.topic,
         presenter_types=tuple(find_types(toks(presenter), set())[0]) if presenter else (),
-        unused=grounding.unused,
+        unused=unused,
         topic_asked=topic_asked(r.toks, r.topic),
     )
-
-
-_WORDS = re.compile(r"[\w'-]+")
 
 
 def _with_article(text: str, name: str | None) -> str | None:
