@@ -38,6 +38,10 @@ OVERVIEWS = [
     "Give me an overview of the cyber security presentations",
     "cyber security: what has been said?",
     "SUMMARISE THE TALKS ON CYBER SECURITY",
+    "What did we hear about cyber security?",
+    "what was discussed regarding cyber security",
+    "walk me through the cyber security talks",
+    "How did cyber security come up?",
 ]
 
 
@@ -59,6 +63,20 @@ def test_an_overview_cites_every_presentation_on_the_topic_in_date_order_whateve
     shown = [line for line in lines[1:] if not line.startswith("Mentioned in passing by: ")]
     assert [line.split(" ")[0] for line in shown] == [f"[{k}]" for k in range(1, n + 1)]
     assert {s["citation"] for s in first["sentences"]} == set(range(1, n + 1))
+
+
+def test_an_overview_of_one_presenter_cites_every_one_of_its_presentations(built_index: Path):
+    """No topic beyond the presenter: every one of its presentations, whatever the wording; not one 'about'
+    a residue such as "contributions over time"."""
+    from qa.catalogue.load import load_catalogue
+
+    unctad = sorted(e.title for e in load_catalogue(SEED).entries if e.institution == "UNCTAD")
+    for q in ["Run me through UNCTAD's contributions to the group over time.", "overview of what UNCTAD presented",
+              "What did we hear from UNCTAD?", "give me a rundown of UNCTAD's talks"]:  # fmt: skip
+        got = ask(built_index, q)
+        assert got["kind"] == "overview", (q, got["answer"])
+        assert sorted(c["title"] for c in got["citations"]) == unctad, q
+        assert got["answer"].startswith(f"{len(unctad)} presentations by UNCTAD, from "), got["answer"]
 
 
 def test_an_uncovered_topic_says_so_and_where_a_word_of_it_is_mentioned(built_index: Path):
@@ -188,7 +206,12 @@ def test_markdown_escapes_marks_but_not_web_links():
         ("overview", ["What did the group hear about cyber security?", "overview of the financing talks",
                       "Summarize the trade facilitation discussions.", "what has been said about women entrepreneurs",
                       "blockchain: what came up?", "How did COVID-19 feature in the presentations?",
-                      "anything on microinsurance", "TELL ME ABOUT GREEN MSMES"]),
+                      "anything on microinsurance", "TELL ME ABOUT GREEN MSMES",
+                      "What did we hear about cyber security?", "what have members learned on blockchain",
+                      "What was discussed about e-commerce?", "what has been shared regarding women entrepreneurs",
+                      "quick rundown of the payment talks", "blockchain: what has been said?", "Can you walk me through the Global Trade Helpdesk updates?",
+                      "brief me on de minimis", "fill me in on the digital trade discussions",
+                      "How did blockchain come up in the talks?", "what was covered about green MSMEs in 2022?"]),
         ("yesno", ["Has anyone briefed the group on blockchain?", "has bahrain presented", "Did the OECD present?",
                    "Was the Legal Entity Identifier discussed?", "WAS THERE A SESSION ON TOURISM",
                    "Did anyone talk about accounting for MSMEs?"]),
@@ -197,7 +220,10 @@ def test_markdown_escapes_marks_but_not_web_links():
                      "What is the difference between the two WIPO talks?", "Bahrain versus UNCITRAL on ETRs"]),
         (None, ["What is Australia's de minimis threshold?", "Who presented on blockchain in 2022?",
                 "Is there a link to the slides?", "Why do small firms find it harder to come up with new products?",
-                "How many times did the ITC present?", "Is Canada trying to get its certificate accepted by similar schemes?"]),
+                "How many times did the ITC present?", "Is Canada trying to get its certificate accepted by similar schemes?",
+                "What was presented on 24 September 2021?", "What did the ITC say about green growth?",
+                "How does Australia collect GST on low-value goods?", "How do goods come up for inspection in Vanuatu?",
+                "What did the OECD find about SME financing?", "What was the outcome of the MSME package?"]),
     ],
 )  # fmt: skip
 def test_the_frame_is_read_from_any_wording(frame: str | None, wordings: list[str]):

@@ -110,9 +110,13 @@ FRAME_WORDS = frozenset(
 
 
 def topic_words(query: Query) -> list[str]:
-    """The topic's tokens: the explicit topic ("... about cyber security") or the question's content."""
+    """The topic's tokens: the topic the reader found ("... about cyber security"); when it found none, a
+    question with filters has none (its presenters, period or categories say what is asked: "Run me through
+    UNCTAD's contributions"), and one without falls back on its content words."""
     topic = [t for t in query.topic_content if t not in FRAME_WORDS]
-    return topic or [t for t in query.content if t not in FRAME_WORDS]
+    if topic or query.structural:
+        return topic
+    return [t for t in query.content if t not in FRAME_WORDS]
 
 
 def topic_text(query: Query) -> str:
@@ -225,9 +229,16 @@ def restricted(query: Query, retriever: Retriever, settings: Settings = DEFAULT)
         candidates = [retriever.index_of[e.id] for e in query.filter.apply(retriever.entries)]
     cov = judge(query, retriever, settings, candidates)
     if candidates is not None and (not topic_words(without_filters(query, retriever)) or not cov.about):
-        everything = judge(replace(query, topic="", topic_content=()), retriever, settings, candidates).judged
+        everything = judge_topic(_content_topic(query, retriever), retriever, settings, candidates).judged
         return cov, sorted(everything, key=lambda j: -j.p)
     return cov, list(cov.about)
+
+
+def _content_topic(query: Query, retriever: Retriever) -> Topic:
+    """The question's content words as a topic: what ranks the entries its filters keep."""
+    words = tuple(dict.fromkeys(t for t in query.content if t not in FRAME_WORDS))
+    text = " ".join(words)
+    return Topic(text, words, tuple(sorted(expansions(list(words)))), retriever.query_vector(text) if text else None)
 
 
 def without_filters(query: Query, retriever: Retriever) -> Query:

@@ -23,6 +23,7 @@ from qa.answers.model import Answer, Citation, Sentence
 from qa.answers.relevance import Coverage, Judged, restricted, topic_words
 from qa.catalogue.dates import format_date
 from qa.catalogue.model import Entry
+from qa.question.phrasing import describe
 from qa.question.query import Query
 from qa.question.text import content_tokens, tokens
 from qa.search.retrieval import Retriever, Scored
@@ -179,8 +180,11 @@ def overview(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -
     if not about:
         return uncovered(query, cov, retriever=retriever)
     entries = [j.entry for j in about]
-    topic = topic_name(query, cov)
-    head = f"{_plural(len(about))} {_span(entries)} {'is' if len(about) == 1 else 'are'} about {topic}:"
+    if not topic_words(query) and query.structural:  # "Run me through UNCTAD's contributions": every one of them
+        head = f"{_plural(len(about))} {describe(query)}, {_span(entries)}:"
+    else:
+        topic = topic_name(query, cov)
+        head = f"{_plural(len(about))} {_span(entries)} {'is' if len(about) == 1 else 'are'} about {topic}:"
     return compose(query, head, _lines(about, retriever), _mentions(cov, about), "overview")
 
 

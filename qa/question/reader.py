@@ -110,7 +110,7 @@ def read(
     start = next((i for i, t in enumerate(ts) if i not in asides and t.low not in _LEADS), 0)
     r.how_many, about_presentations, counted = shape.find_count(ts, start)
     r.count = r.how_many and about_presentations
-    r.frame = frame_of(ts, said)
+    r.frame, framing = framed(ts, said, taken)
     r.total = shape.find_total(ts, said, r.how_many)
     r.order, order_at = shape.find_order(ts, taken)
     taken |= order_at
@@ -137,7 +137,7 @@ def read(
         r.types, type_at = sl.find_types(ts, taken)
         taken |= type_at
     r.search = search_form(ts, said)
-    r.taken = taken | counted | meeting_at
+    r.taken = taken | counted | meeting_at | framing
     r.topic = topic_of(said, ts, r.taken)
     single = [c for c in r.categories if len(sl.toks(c)) == 1 and not _said_as_category(ts, c)]
     grounded = [t for t in content_tokens(r.topic) if not known or t in known]  # "thx" is no topic of its own
@@ -204,11 +204,20 @@ def _said_as_category(ts: Sequence[Tok], name: str) -> bool:
 # The frame --------------------------------------------------------------------------------------------
 
 
-def frame_of(ts: Sequence[Tok], text: str) -> str | None:
-    """ "compare", "yesno", "overview" or None (the words are vocabulary.COMPARE_WORDS, ...)."""
+def frame_of(ts: Sequence[Tok], text: str, taken: set[int] | None = None) -> str | None:
+    """ "compare", "yesno", "overview" or None (the words are vocabulary.COMPARE_WORDS, ...). ``taken``: the
+    words already read as slots; when not given, the period's."""
+    if taken is None:
+        found = when.find_period(ts, text, set())
+        taken = set(range(found[1], found[2])) if found else set()
+    return framed(ts, text, taken)[0]
+
+
+def framed(ts: Sequence[Tok], text: str, taken: set[int]) -> tuple[str | None, set[int]]:
+    """The frame and, for an overview, the positions of the words that asked for it (no topic words)."""
     stems = [t.stem for t in ts]
     if v.forms(v.COMPARE_WORDS).intersection(t.low for t in ts):  # forms: "different" is no comparison
-        return "compare"
+        return "compare", set()
     lows = [t.low for t in ts]
     asks_for_them = lows[1:3] == ["there", "any"]  # "were there any talks ...": a list, not a yes/no
     if (
@@ -217,12 +226,43 @@ def frame_of(ts: Sequence[Tok], text: str) -> str | None:
         and v.stems(v.YESNO_CUES).intersection(stems[1:])
         and not asks_for_them
     ):
-        return "yesno"
-    if v.stems(v.OVERVIEW_WORDS).intersection(stems) or sl.find_phrase(ts, v.phrases(v.OVERVIEW_PHRASES), set()):
-        return "overview"
-    if lows[:2] == ["how", "did"] and "feature" in lows:
-        return "overview"
-    return None
+        return "yesno", set()
+    at = {i for i, s in enumerate(stems) if s in v.stems(v.OVERVIEW_WORDS)}
+    at |= {k for i, j, _ in sl.find_phrase(ts, v.phrases(v.OVERVIEW_PHRASES), set()) for k in range(i, j)}
+    at |= _heard(lows) | _said_on(lows, taken) | _figured(ts, lows)
+    return ("overview", at) if at else (None, set())
+
+
+def _heard(lows: Sequence[str]) -> set[int]:
+    """The audience took it in: "What did we hear about ...", "what have members learned on ..."."""
+    audience, verbs = v.forms(v.AUDIENCE), v.forms(v.RECEPTION_VERBS)
+    for i, w in enumerate(lows):
+        heard = [k for k in range(i + 1, min(i + 3, len(lows))) if lows[k] in verbs]
+        if w in audience and heard:
+            return {i, heard[0]}
+    return set()
+
+
+def _said_on(lows: Sequence[str], taken: set[int]) -> set[int]:
+    """What was said, by no one named, on a topic: a passive verb of saying followed by a topic word ("What was
+    discussed about e-commerce?", "what has been shared regarding ...") or ending the line ("blockchain: what
+    was said?"); not a date ("What was presented on 24 September 2021?")."""
+    passives, verbs, markers = v.forms(v.PASSIVES), v.forms(v.SAID_VERBS), v.forms(v.TOPIC_MARKERS)
+    for i in range(1, len(lows)):
+        if lows[i] in verbs and lows[i - 1] in passives:
+            if i + 1 == len(lows) and "what" in lows[:i]:
+                return {i - 1, i}
+            if i + 2 < len(lows) and lows[i + 1] in markers and i + 2 not in taken:
+                return {i - 1, i, i + 1}
+    return set()
+
+
+def _figured(ts: Sequence[Tok], lows: Sequence[str]) -> set[int]:
+    """How a topic figured in the talks: "How did COVID-19 feature ...", "how has blockchain come up?"."""
+    if lows[:1] != ["how"] or lows[1:2] not in (["did"], ["does"], ["has"], ["have"], ["was"]):
+        return set()
+    at = {k for k in range(3, len(lows)) if lows[k] in v.forms(v.APPEARANCE_VERBS)}
+    return at | {k for i, j, _ in sl.find_phrase(ts, v.phrases(v.APPEARANCE_PHRASES), set()) for k in range(i, j)}
 
 
 _LEADS = v.forms(v.LEADS)

@@ -205,10 +205,21 @@ YESNO_OPENERS = "has have had did does do was were is are"
 YESNO_CUES = """presentation presentations session sessions talk talks briefing present presented presenting
 brief briefed discuss discussed cover covered subject report give gave talk talked speak spoke mention
 mentioned raise raised"""
-OVERVIEW_WORDS = "overview summary summarise summarize summarised summarized recap"
-OVERVIEW_PHRASES = """the group hear|been said|was said|were said|what came up|what has come up|has been presented|
-have been presented|what was presented on|what was presented about|anything on|anything about|everything on|
-everything about|tell me about|what has"""
+OVERVIEW_WORDS = "overview summary summarise summarize summarised summarized recap rundown roundup gist synopsis"
+# Asking for a summary in so many words ("walk me through ...", "anything on ...").
+OVERVIEW_PHRASES = """what came up|what has come up|anything on|anything about|everything on|everything about|
+tell me about|tell us about|walk me through|walk us through|take me through|take us through|run me through|
+run us through|fill me in on|fill us in on|catch me up on|catch us up on|brief me on|brief us on"""
+# Asking what the audience took in: "What did we hear about ...", "What have members learned on ...".
+AUDIENCE = "we us group members delegates delegations everyone"
+RECEPTION_VERBS = "hear heard learn learned learnt get got receive received"
+# Asking what was said, with no one saying it: "What was discussed about ...", "what has been shared on ...".
+SAID_VERBS = """said discussed presented covered shared raised mentioned reported addressed heard explored
+highlighted told"""
+PASSIVES = "was were been is are being"
+# Asking how a topic figured in the talks: "How did COVID-19 feature ...", "How did blockchain come up?".
+APPEARANCE_VERBS = "feature featured features figure figured appear appeared arise arose"
+APPEARANCE_PHRASES = "come up|came up|crop up|cropped up"
 
 # Verbs whose question presupposes that something changed or ended ("Why did WIPO discontinue ...?"): such an
 # event is a claim the entry must make itself.
