@@ -42,6 +42,7 @@ OVERVIEWS = [
     "what was discussed regarding cyber security",
     "walk me through the cyber security talks",
     "How did cyber security come up?",
+    "What did we hear about cyber security thx?",  # a word no entry uses judges nothing
 ]
 
 

@@ -113,7 +113,8 @@ def topic_words(query: Query) -> list[str]:
     """The topic's tokens: the topic the reader found ("... about cyber security"); when it found none, a
     question with filters has none (its presenters, period or categories say what is asked: "Run me through
     UNCTAD's contributions"), and one without falls back on its content words."""
-    topic = [t for t in query.topic_content if t not in FRAME_WORDS]
+    unused = set(tokens(" ".join(query.unused)))  # words no entry grounds ("thx", "stuff") judge nothing
+    topic = [t for t in query.topic_content if t not in FRAME_WORDS and t not in unused]
     if topic or query.structural:
         return topic
     return [t for t in query.content if t not in FRAME_WORDS]
