@@ -50,6 +50,11 @@ def test_a_quarter_that_is_no_date_is_no_period():
         ("the earliest presentation on blockchain", "earliest"),
         ("Oldest presentation in the Digital category", "earliest"),
         ("When was the first meeting?", "earliest"),
+        # the order word ends the question, after the presentation it qualifies
+        ("Which cyber-readiness presentation is the newest?", "latest"),
+        ("which blockchain talk was the earliest?", "earliest"),
+        ("of the ITC's sessions, which one came first", "earliest"),
+        ("the GEA proposal that was most recent?", "latest"),
         # not an order: a half or quarter, a first step, a first-time user
         ("How many presentations in the first half of 2022?", None),
         ("What was the first step of the reform?", None),

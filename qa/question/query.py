@@ -52,6 +52,9 @@ class Lexicon:
             for part in (e.title, f"{e.institution} {names_of}", e.summary):  # as BM25 tokenises an entry
                 vocabulary.update(tokens(part))
                 texts.append(part)
+        # The question's own grammar is spelt too: "secton" is "section", not the catalogue's "sector".
+        grammar = reader._grammar() | v.forms(f"{v.CATEGORY_CUES} {v.LATEST} {v.EARLIEST}")
+        texts.append(" ".join(sorted(grammar)))
         return cls(tuple(dict.fromkeys(names)), aliases, frozenset(vocabulary), Speller(texts))
 
 

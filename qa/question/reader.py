@@ -7,6 +7,7 @@ The topic is what remains once the slots, the frame's words and the vocabulary's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,6 +56,12 @@ class Reading:
     @property
     def names_slot(self) -> bool:
         return bool(self.period or self.institutions or self.types or self.categories or self.economies)
+
+
+def _bracketed(ts: Sequence[Tok], text: str) -> set[int]:
+    """The positions of the words inside round brackets."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\([^()]*\)", text)]
+    return {i for i, t in enumerate(ts) if any(a < t.start < b for a, b in spans)}
 
 
 def shouting(text: str) -> bool:
@@ -116,6 +123,10 @@ def read(
     taken |= order_at
     r.meeting, meeting_at = shape.find_meeting(ts, taken)
     same = sl.find_phrase(ts, v.phrases(v.SAME_MEETING), taken)
+    presenting = v.stems(v.PRESENT_VERBS) | v.stems(v.PRESENTATION_NOUNS) | v.stems(v.MEETING_NOUNS)
+    # One word ("alongside") says "at the same meeting" only where presenting is spoken of: not "What law did
+    # Bahrain issue alongside its ETR law?"
+    same = [m for m in same if len(m[2]) > 1 or any(t.stem in presenting for t in ts)]
     r.same_meeting = bool(same) and not follow_up
     meeting_at |= {k for i, j, _ in same for k in range(i, j)} if r.same_meeting else set()
     r.listing = list_form(ts, taken | asides)
@@ -138,6 +149,11 @@ def read(
         taken |= type_at
     r.search = search_form(ts, said)
     r.taken = taken | counted | meeting_at | framing
+    # Words in brackets elaborate ("financing options (loans, credit, supply-chain finance)"): not the topic,
+    # unless nothing else is.
+    aside = _bracketed(ts, said) - r.taken
+    if aside and topic_of(said, ts, r.taken | aside):
+        r.taken |= aside
     r.topic = topic_of(said, ts, r.taken)
     single = [c for c in r.categories if len(sl.toks(c)) == 1 and not _said_as_category(ts, c)]
     grounded = [t for t in content_tokens(r.topic) if not known or t in known]  # "thx" is no topic of its own

@@ -37,7 +37,7 @@ def find_order(ts: Sequence[Tok], taken: set[int]) -> tuple[str | None, set[int]
         if (
             any(x.stem in things for x in ahead)
             or (ahead and ahead[0].low in verbs)
-            or (at_end and any(x.low in verbs for x in behind))
+            or (at_end and any(x.low in verbs or x.stem in things for x in behind))  # "which talk is the newest?"
             or (behind and behind[-1].low in verbs)
         ):
             return order, {i}

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from qa.question.places import economies_in
 from qa.question.text import STOPWORDS, stem
@@ -100,7 +100,9 @@ class Speller:
         )
         if not found or _English.count(folded) >= COMMON:
             return None
-        best = min(found, key=lambda hit: (hit[1], -self._frequency(hit[0]), hit[0]))
+        # Ties go to the fewest letters left out or added ("secton": "section" before "sector"; a dropped
+        # letter is the commonest slip), then to the commoner word.
+        best = min(found, key=lambda hit: (hit[1], Indel.distance(folded, hit[0]), -self._frequency(hit[0]), hit[0]))
         return self._written(best[0])
 
     def _written(self, key: str) -> str:

@@ -204,7 +204,7 @@ COMPARE_WORDS = "compare compared comparison contrast differ differed differs di
 YESNO_OPENERS = "has have had did does do was were is are"
 YESNO_CUES = """presentation presentations session sessions talk talks briefing present presented presenting
 brief briefed discuss discussed cover covered subject report give gave talk talked speak spoke mention
-mentioned raise raised"""
+mentioned raise raised say said"""
 OVERVIEW_WORDS = "overview summary summarise summarize summarised summarized recap rundown roundup gist synopsis"
 # Asking for a summary in so many words ("walk me through ...", "anything on ...").
 OVERVIEW_PHRASES = """what came up|what has come up|anything on|anything about|everything on|everything about|

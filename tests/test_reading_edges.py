@@ -1,0 +1,61 @@
+"""Model-free reading of wordings that used to go astray: the question's own words misspelt, a bare
+"alongside" with no presenting in sight, and words in brackets that elaborate a topic."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import read
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("whats in the cyber readiness secton?", "section"),
+        ("who presnted on blockchain?", "presented"),
+        ("lsit the talks from 2022", "list"),
+        ("which presentaions were on payments", "presentations"),
+    ],
+)
+def test_the_questions_own_words_are_spelt_as_well_as_the_catalogues(lexicon, typed: str, meant: str):
+    query = read(typed, lexicon)
+    assert meant in re.findall(r"[\w-]+", query.text.lower()), (typed, query.text)
+
+
+def test_a_misspelt_section_word_still_names_the_category(lexicon):
+    for typed in (
+        "whats in the cyber readiness secton?",
+        "what's in the Cyber-Readiness section",
+        "cyber readiness sectoin",
+    ):
+        query = read(typed, lexicon)
+        assert query.categories == ("Cyber-Readiness",) and query.route == "list", typed
+
+
+@pytest.mark.parametrize(
+    ("question", "same_meeting"),
+    [
+        ("What companion law did Bahrain issue alongside its ETR law?", False),
+        ("Which rules did Canada adopt alongside its certification?", False),
+        ("who presented alongside Visa?", True),
+        ("which talks were given alongside the GCA toolkit?", True),
+        ("what else was on the same day as the GreenToCompete talk", True),
+    ],
+)
+def test_alongside_means_the_same_meeting_only_where_presenting_is_spoken_of(lexicon, question, same_meeting):
+    assert (read(question, lexicon).route == "meeting") is same_meeting, question
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What was said about supply chain finance (loans, factoring)?", "supply chain finance"),
+        ("Tell me about the LEI (legal entity identifier)", "the LEI"),
+        ("overview of green MSMEs (e.g. emissions, circularity)", "green MSMEs"),
+        ("(CMMC)", "CMMC"),  # nothing else: the brackets are the topic
+    ],
+)
+def test_words_in_brackets_elaborate_and_are_not_the_topic(lexicon, question: str, topic: str):
+    assert read(question, lexicon).topic == topic
