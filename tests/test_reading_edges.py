@@ -59,3 +59,22 @@ def test_alongside_means_the_same_meeting_only_where_presenting_is_spoken_of(lex
 )
 def test_words_in_brackets_elaborate_and_are_not_the_topic(lexicon, question: str, topic: str):
     assert read(question, lexicon).topic == topic
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("how many talks are in the MSME financing section incl. cross-border payments?", "including"),
+        ("govt presentations on cyber security", "government"),
+        ("intl standards talks", "international"),
+        ("talks from the last 2 yrs", "years"),
+    ],
+)
+def test_short_forms_are_read_as_the_words_they_stand_for(lexicon, typed: str, meant: str):
+    query = read(typed, lexicon)
+    assert meant in re.findall(r"[\w-]+", query.text.lower()), query.text
+
+
+def test_a_short_form_never_becomes_a_topic_that_filters_a_list(lexicon):
+    query = read("how many talks are in the MSME financing section incl. cross-border payments?", lexicon)
+    assert query.route == "count" and not query.topic_content, (query.topic, query.categories)

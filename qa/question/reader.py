@@ -238,7 +238,7 @@ def framed(ts: Sequence[Tok], text: str, taken: set[int]) -> tuple[str | None, s
     asks_for_them = lows[1:3] == ["there", "any"]  # "were there any talks ...": a list, not a yes/no
     if (
         stems
-        and stems[0] in v.stems(v.YESNO_OPENERS)
+        and (stems[0] in v.stems(v.YESNO_OPENERS) or lows[0] in v.forms(v.YESNO_SUBJECTS))
         and v.stems(v.YESNO_CUES).intersection(stems[1:])
         and not asks_for_them
     ):

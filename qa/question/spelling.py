@@ -24,6 +24,7 @@ from rapidfuzz.distance import OSA, Indel
 
 from qa.question.places import economies_in
 from qa.question.text import STOPWORDS, stem
+from qa.question.vocabulary import ABBREVIATIONS
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?|\w+")
 MIN_LENGTH = 4
@@ -88,6 +89,8 @@ class Speller:
     def correct(self, word: str) -> str | None:
         """The catalogue's spelling of ``word`` (possibly two words), or None to leave it as typed."""
         folded = fold(word)
+        if folded in ABBREVIATIONS and folded not in self.counts:  # "incl", "govt": unless the catalogue says it
+            return ABBREVIATIONS[folded]
         if len(folded) < MIN_LENGTH or not folded.isalpha() or folded in STOPWORDS or self.known(word):
             return None
         if economies_in(word):

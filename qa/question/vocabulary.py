@@ -174,7 +174,14 @@ WH_WORDS = "who whom whose what which when where why how"
 # Verbs that ask for an explanation rather than name presentations ("tell me about ...", "describe ...").
 ASK_VERBS = "tell explain describe summarise summarize please"
 # Words that say a one-word category name is meant as the category ("the Digital category", "under Digital").
-CATEGORY_CUES = "category section theme"
+CATEGORY_CUES = "category section theme subsection sub-section heading subheading bucket"
+# Short forms people type, read as the words they stand for (before spelling correction).
+ABBREVIATIONS = {
+    "incl": "including", "govt": "government", "govts": "governments", "intl": "international",
+    "dept": "department", "approx": "approximately", "esp": "especially", "info": "information",
+    "orgs": "organisations", "biz": "business", "regs": "regulations", "yr": "year", "yrs": "years",
+    "preso": "presentation", "presos": "presentations",
+}  # fmt: skip
 AUXILIARIES = "is are was were do does did has have had can could will would should may might"
 # Words a question may open with before it starts ("please list ...", "hey, which talks ...").
 LEADS = "please and so ok okay now then kindly hey hi hello well"
@@ -202,6 +209,8 @@ wto member|wto committee|wto ministerial|wto msme|members of the group|group mem
 # Compare, overview, yes/no.
 COMPARE_WORDS = "compare compared comparison contrast differ differed differs difference differences versus vs"
 YESNO_OPENERS = "has have had did does do was were is are"
+# A yes/no typed without its auxiliary: "anyone present on RCEP?", "somebody talk about tourism?".
+YESNO_SUBJECTS = "anyone anybody someone somebody"
 YESNO_CUES = """presentation presentations session sessions talk talks briefing present presented presenting
 brief briefed discuss discussed cover covered subject report give gave talk talked speak spoke mention
 mentioned raise raised say said"""
