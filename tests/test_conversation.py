@@ -64,6 +64,15 @@ def test_and_a_period_after_a_list_keeps_the_topic(talk):
     assert all(c.entry.date.year == 2022 for c in answer.citations)
 
 
+@pytest.mark.parametrize("filler", ["pls", "thx", "please", "asap"])
+def test_a_filler_in_a_follow_up_narrows_nothing(talk, filler):
+    """ "only the ones from 2021 pls": a word no entry uses is no topic to narrow the list by."""
+    listed = talk.ask("What presentations were there on cybersecurity?")
+    answer = talk.ask(f"only the ones from 2021 {filler}")
+    assert answer.kind == "list" and answer.count == 3, answer.text
+    assert set(cited(answer)) < set(cited(listed)) and all(c.entry.date.year == 2021 for c in answer.citations)
+
+
 # After a list: ordinals, "who gave it", "where are the slides" ------------------------------------
 
 

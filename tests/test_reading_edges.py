@@ -78,3 +78,20 @@ def test_short_forms_are_read_as_the_words_they_stand_for(lexicon, typed: str, m
 def test_a_short_form_never_becomes_a_topic_that_filters_a_list(lexicon):
     query = read("how many talks are in the MSME financing section incl. cross-border payments?", lexicon)
     assert query.route == "count" and not query.topic_content, (query.topic, query.categories)
+
+
+@pytest.mark.parametrize(
+    ("question", "presenter"),
+    [
+        ("how many times has the wco presented?", "wco"),
+        ("did the wco present?", "wco"),
+        ("talks by the wco", "wco"),
+        ("How many times has the WCO presented?", "WCO"),
+        ("what did they present?", None),
+        ("did anyone present on rcep?", None),
+        ("what did members present on blockchain?", None),
+        ("were there any sessions that dealt with protecting msmes from cyber attacks?", None),
+    ],
+)
+def test_an_acronym_typed_in_lower_case_is_a_presenter_in_a_presenters_role(lexicon, question, presenter):
+    assert read(question, lexicon).presenter == presenter

@@ -12,6 +12,7 @@ from qa.catalogue.model import Entry
 from qa.question import reader
 from qa.question import vocabulary as v
 from qa.question.glossary import expansions
+from qa.question.grounding import topic_asked, unused_words
 from qa.question.query import Lexicon, Query
 from qa.question.reader import Reading
 from qa.question.roles import presenter_phrase
@@ -81,12 +82,16 @@ def _cue_words() -> frozenset[str]:
 
 def read_line(lexicon: Lexicon, text: str) -> Line:
     """Read a line with the question reader, then find its follow-up cues (vocabulary's tables)."""
-    r = reader.read(text, lexicon.aliases, lexicon.categories, follow_up=True)
+    r = reader.read(text, lexicon.aliases, lexicon.categories, follow_up=True, known=lexicon.vocabulary)
     ts = r.toks
     lows = [t.low for t in ts]
     joined = " " + " ".join(lows) + " "
     cues = _cue_words()
-    own = tuple(t for t in content_tokens(r.topic) if t not in cues and not t.isdigit())
+    # Words no entry uses standing apart from the question ("... from 2021 pls") are no topic to narrow by;
+    # asked as one ("any on mining?") they are, and find nothing (qa.question.grounding).
+    stray = not topic_asked(r.toks, r.topic)
+    ungrounded = set(tokens(" ".join(unused_words(r.topic, lexicon.vocabulary)))) if stray else set()
+    own = tuple(t for t in content_tokens(r.topic) if t not in cues and not t.isdigit() and t not in ungrounded)
     # The lead: "and", "what about", "same for" ... (vocabulary.FOLLOW_LEADS, longest first)
     leads = sorted((p.split() for p in v.alternatives(v.FOLLOW_LEADS)), key=len, reverse=True)
     k = 0

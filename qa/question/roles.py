@@ -34,9 +34,11 @@ def presenter_phrase(text: str, reading: Reading | None = None) -> str | None:
     if reading is not None and reading.period_span:
         skip |= set(range(*reading.period_span))
     verbs = v.forms(v.PRESENTER_VERBS)
+    lower = not any(c.isupper() for c in text)  # "how many times has the wco presented?": typed in lower case
     i = 0
     while i < len(ts):
-        if not _capital(ts[i]) or i in skip or ts[i].low in _OPENERS:  # "Did Singapore present?": no "Did"
+        name = _capital(ts[i]) or (lower and _rare_short(ts[i]))
+        if not name or i in skip or ts[i].low in _OPENERS:  # "Did Singapore present?": no "Did"
             i += 1
             continue
         j = i + 1
@@ -60,7 +62,10 @@ def presenter_phrase(text: str, reading: Reading | None = None) -> str | None:
             after = ts[end] if end < len(ts) else None
             presents = before in ("did", "has", "have", "does", "do") and after is not None and after.low in verbs
             talk = possessive and after is not None and after.stem in v.stems(v.PRESENTATION_NOUNS)
-            if (i > 0 and (presents or before in ("by", "from"))) or talk:
+            role = presents or before in ("by", "from")
+            if not _capital(ts[i]):  # a lower-case acronym: only where presenting is said ("did the wco present")
+                role = presents or before == "by"
+            if (i > 0 and role) or talk:
                 return text[ts[i].start : ts[end - 1].end].strip(" .,'")
         i = j
     return None
@@ -68,3 +73,10 @@ def presenter_phrase(text: str, reading: Reading | None = None) -> str | None:
 
 def _capital(t: sl.Tok) -> bool:
     return t.upper or t.low[:1].isdigit()
+
+
+def _rare_short(t: sl.Tok) -> bool:
+    """A short word no English text uses much, typed in lower case: an acronym ("wco") in a presenter's role."""
+    from qa.question.spelling import COMMON, _English
+
+    return t.low.isalpha() and 2 <= len(t.low) <= 6 and _English.count(t.low) < COMMON // 20
