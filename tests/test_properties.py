@@ -321,7 +321,7 @@ def test_a_footnote_is_written_as_the_text_export_writes_it(catalogue: Catalogue
     assert line == f"{noted.title}, {noted.institution}[footnoteRef:1] ({noted.institution_type}) [1: {noted.note}]"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(catalogues(), st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]))
 def test_generated_catalogues_written_out_read_back_the_same(cat: Catalogue, encoding: str) -> None:
     text = to_text(cat)
@@ -351,7 +351,7 @@ def damaged_catalogues(draw: st.DrawFn) -> tuple[Catalogue, str]:
     return cat, "\n".join(lines)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(damaged_catalogues())
 def test_entries_without_a_real_date_are_left_out_and_reported(case: tuple[Catalogue, str]) -> None:
     cat, text = case
@@ -366,7 +366,7 @@ def test_entries_without_a_real_date_are_left_out_and_reported(case: tuple[Catal
         assert content(e) in originals, "an entry changed because its neighbour lost its date"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(catalogues(), st.data())
 def test_duplicated_entries_get_distinct_ids_and_round_trip(cat: Catalogue, data: st.DataObject) -> None:
     twice = data.draw(st.lists(st.sampled_from(cat.entries), min_size=1, max_size=3))
