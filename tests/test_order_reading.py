@@ -135,3 +135,20 @@ def test_more_totals_and_orders():
     assert find_total("Which organisation has presented the most?") == "most"
     assert find_order("Who spoke first at the group?") == "earliest"
     assert find_order("How many presentations were given on the most recent date?") == "latest"
+
+
+@pytest.mark.parametrize(
+    ("question", "comparing", "ends"),
+    [
+        ("Compare the first and the last Global Trade Helpdesk updates.", True, ("earliest", "latest")),
+        ("how did the earliest and latest GEA proposals differ?", True, ("earliest", "latest")),
+        ("compare the most recent and the very first cyber talks", True, ("latest", "earliest")),
+        ("compare the first half of 2022 with 2021", True, ()),
+        ("What was the latest presentation?", False, ("latest",)),
+    ],
+)
+def test_every_end_of_the_date_order_a_comparison_names(question, comparing, ends):
+    from qa.question import shape
+    from qa.question.slots import toks
+
+    assert shape.find_ends(toks(question), set(), comparing=comparing) == ends

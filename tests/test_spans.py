@@ -123,6 +123,18 @@ def test_a_comparison_of_two_dates_of_one_presenter(built_index: Path):
     assert all(c["institution"] == "WIPO" for c in got["citations"])
 
 
+def test_the_first_and_the_last_of_a_series_are_the_two_sides(built_index: Path):
+    for q in ["Compare the first and the last Global Trade Helpdesk updates.",
+              "how did the earliest and latest Global Trade Helpdesk updates differ?",
+              "first vs most recent Global Trade Helpdesk update: compare"]:  # fmt: skip
+        got = ask(built_index, q)
+        assert got["kind"] == "compare", (q, got["answer"])
+        assert [c["date"] for c in got["citations"]] == ["2021-09-24", "2023-03-13"], (q, got["answer"])
+        assert got["answer"].startswith("Comparing the first (24 September 2021) and the last (13 March 2023)")
+    got = ask(built_index, "how did the earliest and latest GEA proposals differ?")  # one party: its own entries
+    assert [c["date"] for c in got["citations"]] == ["2021-02-18", "2022-10-12"], got["answer"]
+
+
 def test_a_side_with_nothing_says_so_instead_of_being_dropped(built_index: Path):
     got = ask(built_index, "Compare Japan's and Canada's approaches to low-value shipments")
     assert got["kind"] == "compare" and len(got["citations"]) == 1

@@ -45,6 +45,10 @@ def sides(query: Query, retriever: Retriever) -> list[Side]:
     if len(parties) >= 2:
         return parties[:2]
     points = _periods(query, retriever)
+    if len(points) < 2 and {"earliest", "latest"} <= set(query.ends):
+        points = _first_and_last(query, retriever, parties[0].positions if parties else None)
+        if len(points) == 2:
+            return points
     if len(points) >= 2:
         if parties:
             keep = set(parties[0].positions)
@@ -64,6 +68,23 @@ def _periods(query: Query, retriever: Retriever) -> list[Side]:
         )
         out.append(Side(p.text, keep))
     return out
+
+
+def _first_and_last(query: Query, retriever: Retriever, within: tuple[int, ...] | None) -> list[Side]:
+    """ "Compare the first and the last Global Trade Helpdesk updates": the earliest and the latest entry about
+    the topic (of the one party named, if any)."""
+    plain = replace(query, institutions=(), economies=(), period=None, categories=(), types=())
+    about = judge(plain, retriever, DEFAULT, list(within) if within is not None else None).about_entries()
+    if len(about) < 2 and within is not None:  # "the earliest and latest GEA proposals": the party's own
+        about = [retriever.entries[i] for i in within]
+    if len(about) < 2:
+        return []
+    first, last = min(about, key=lambda e: e.date), max(about, key=lambda e: e.date)
+    index = retriever.index_of
+    return [
+        Side(f"the first ({format_date(first.date)})", (index[first.id],)),
+        Side(f"the last ({format_date(last.date)})", (index[last.id],)),
+    ]
 
 
 def compare(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> Answer | None:

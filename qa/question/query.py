@@ -94,6 +94,7 @@ class Query:
     typed: str = ""  # the question as typed, when spelling corrections made ``text`` differ from it
     corrections: tuple[tuple[str, str], ...] = ()  # (as typed, as read) for each corrected word
     order: str | None = None  # "latest" or "earliest": an end of the date order is asked for
+    ends: tuple[str, ...] = ()  # every end asked for: ("earliest", "latest") compares the first and the last
     meeting: bool = False  # a meeting (every presentation of one date) is asked about
     period_when: bool = False  # the period says when things were presented ("in 2024?"), not "the 2020 package"
     total: str | None = None  # "meetings", "institutions", "categories", "most" (presenter), "most-category", ...
@@ -235,6 +236,7 @@ def _read(text: str, lexicon: Lexicon, close: Callable[[str], bool] | None = Non
         counted=counted_tokens(said, asked, r.toks),
         frame=r.frame,
         order=r.order,
+        ends=r.ends,
         meeting=r.meeting,
         period_when=bool(period) and r.period_when,
         total=r.total,

@@ -37,6 +37,7 @@ class Reading:
     category_words: bool = False  # a category was named in everyday words ("financing for small firms")
     category_text: str = ""  # those words, as written ("intellectual property")
     order: str | None = None
+    ends: tuple[str, ...] = ()  # every order word: ("earliest", "latest") in "the first and the last updates"
     meeting: bool = False
     same_meeting: bool = False  # asks for the meeting another presentation was given at ("same day as X")
     total: str | None = None
@@ -119,7 +120,10 @@ def read(
     r.count = r.how_many and about_presentations
     r.frame, framing = framed(ts, said, taken)
     r.total = shape.find_total(ts, said, r.how_many)
+    r.ends = shape.find_ends(ts, taken, comparing=r.frame == "compare")
     r.order, order_at = shape.find_order(ts, taken)
+    if r.frame == "compare" and len(set(r.ends)) == 2:  # "the first and the last updates": the sides, not the topic
+        order_at |= {i for i, t in enumerate(ts) if t.low in v.forms(f"{v.LATEST} {v.EARLIEST} most very")}
     taken |= order_at
     r.meeting, meeting_at = shape.find_meeting(ts, taken)
     same = sl.find_phrase(ts, v.phrases(v.SAME_MEETING), taken)

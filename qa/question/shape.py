@@ -44,6 +44,31 @@ def find_order(ts: Sequence[Tok], taken: set[int]) -> tuple[str | None, set[int]
     return None, set()
 
 
+def find_ends(ts: Sequence[Tok], taken: set[int], comparing: bool = False) -> tuple[str, ...]:
+    """Every end of the date order asked for, in the order said: ("earliest", "latest") for "the first and the
+    last updates". In a comparison every order word counts ("the earliest and latest GEA proposals"), but for
+    those that name no date order ("the first half")."""
+    if comparing:
+        ends = []
+        for i, t in enumerate(ts):
+            nxt = at(ts, i + 1)
+            if i in taken or (nxt is not None and nxt.low in v.NOT_ORDER_AFTER.split()):
+                continue
+            pair = f"{t.low} {nxt.low}" if nxt is not None else ""
+            order = v.ORDER_PHRASES.get(pair) or (
+                "latest" if t.low in v.LATEST.split() else "earliest" if t.low in v.EARLIEST.split() else None
+            )
+            if order is not None and (not ends or ends[-1] != order):
+                ends.append(order)
+        return tuple(ends)
+    found: list[str] = []
+    seen = set(taken)
+    while (one := find_order(ts, seen))[0] is not None:
+        found.append(one[0])
+        seen |= one[1]
+    return tuple(found)
+
+
 def find_meeting(ts: Sequence[Tok], taken: set[int]) -> tuple[bool, set[int]]:
     """A meeting of the group is what is asked about: "the last meeting", "which meeting", "the agenda"."""
     nouns = v.stems(v.MEETING_OBJECTS)

@@ -201,7 +201,7 @@ categories section sections theme themes fall falls include includes including m
 labelled labeled tagged year years hear heard say said know tell told happen happened
 different distinct unique separate catalogue catalog total altogether overall frequently often highest
 largest greatest biggest twice once month months thematic met meet convened gathered come came coming
-receive received receiving"""
+receive received receiving coverage"""
 # The forum itself, not a presenter or a topic: "the WTO Informal Working Group", "WTO members".
 FORUM = """wto informal working group on msmes|wto informal working group|informal working group on msmes|
 informal working group|working group on msmes|working group|msme group|the group|wto msme group|wto members|
