@@ -49,7 +49,7 @@ def find_ends(ts: Sequence[Tok], taken: set[int], comparing: bool = False) -> tu
     last updates". In a comparison every order word counts ("the earliest and latest GEA proposals"), but for
     those that name no date order ("the first half")."""
     if comparing:
-        ends = []
+        ends: list[str] = []
         for i, t in enumerate(ts):
             nxt = at(ts, i + 1)
             if i in taken or (nxt is not None and nxt.low in v.NOT_ORDER_AFTER.split()):
