@@ -95,3 +95,17 @@ def test_a_short_form_never_becomes_a_topic_that_filters_a_list(lexicon):
 )
 def test_an_acronym_typed_in_lower_case_is_a_presenter_in_a_presenters_role(lexicon, question, presenter):
     assert read(question, lexicon).presenter == presenter
+
+
+@pytest.mark.parametrize(
+    ("words", "economy"),
+    [
+        ("Canberra's tax on parcels", "Australia"),
+        ("the figures Ottawa cited", "Canada"),
+        ("what Brussels proposed", "European Union"),
+    ],
+)
+def test_a_capital_stands_for_its_economy(words: str, economy: str):
+    from qa.question.places import economies_in
+
+    assert economies_in(words) == {economy}

@@ -1,6 +1,7 @@
 """Economies people name in questions ("What did Canada present?", "Brazilian MSMEs").
 
-The WTO's members and observers, with the adjectives people use for them. A question that names
+The WTO's members and observers, with the adjectives people use for them and their capitals, which people
+use for their governments ("Canberra's tax on parcels"). A question that names
 one of these is about that economy: entries whose institution or title names it are preferred, and
 a fact question about an economy the catalogue never mentions is not answered from another one.
 """
@@ -13,27 +14,29 @@ from functools import lru_cache
 
 _ECONOMIES = """
 Afghanistan|Afghan; Albania|Albanian; Angola|Angolan; Antigua and Barbuda; Argentina|Argentine|Argentinian;
-Armenia|Armenian; Australia|Australian; Austria|Austrian; Bahrain|Bahraini; Bangladesh|Bangladeshi; Barbados;
-Belgium|Belgian; Belize; Benin; Bolivia|Bolivian; Botswana; Brazil|Brazilian; Brunei; Bulgaria|Bulgarian;
-Burkina Faso; Burundi; Cabo Verde|Cape Verde; Cambodia|Cambodian; Cameroon; Canada|Canadian; Central African Republic;
-Chad; Chile|Chilean; China|Chinese; Colombia|Colombian; Congo; Costa Rica|Costa Rican; Cote d'Ivoire|Ivory Coast;
-Croatia|Croatian; Cuba|Cuban; Cyprus; Czech Republic|Czechia|Czech; Denmark|Danish; Djibouti; Dominica;
-Dominican Republic; Ecuador|Ecuadorian; Egypt|Egyptian; El Salvador; Estonia|Estonian; Eswatini; Ethiopia|Ethiopian;
-European Union|EU|European|Europe; Fiji; Finland|Finnish; France|French; Gabon; Gambia; Georgia; Germany|German;
-Ghana|Ghanaian; Greece|Greek; Grenada; Guatemala; Guinea; Guyana; Haiti; Honduras; Hong Kong; Hungary|Hungarian;
-Iceland; India|Indian; Indonesia|Indonesian; Iran; Iraq; Ireland|Irish; Israel|Israeli; Italy|Italian; Jamaica;
-Japan|Japanese; Jordan|Jordanian; Kazakhstan; Kenya|Kenyan; Korea|Korean; Kuwait; Kyrgyz Republic|Kyrgyzstan;
-Lao PDR|Laos; Latvia; Lesotho; Liberia; Liechtenstein; Lithuania; Luxembourg; Macao; Madagascar; Malawi;
-Malaysia|Malaysian; Maldives; Mali; Malta; Mauritania; Mauritius; Mexico|Mexican; Moldova; Mongolia; Montenegro;
-Morocco|Moroccan; Mozambique; Myanmar; Namibia; Nepal; Netherlands|Dutch; New Zealand; Nicaragua; Niger;
-Nigeria|Nigerian; North Macedonia; Norway|Norwegian; Oman; Pakistan|Pakistani; Panama; Papua New Guinea; Paraguay;
-Peru|Peruvian; Philippines|Philippine|Filipino; Poland|Polish; Portugal|Portuguese; Qatar; Romania|Romanian;
-Russia|Russian Federation|Russian; Rwanda; Saint Lucia; Samoa; Saudi Arabia|Saudi; Senegal; Seychelles;
-Sierra Leone; Singapore|Singaporean; Slovak Republic|Slovakia; Slovenia; Solomon Islands; South Africa|South African;
-Spain|Spanish; Sri Lanka; Suriname; Sweden|Swedish; Switzerland|Swiss; Chinese Taipei|Taiwan; Tajikistan;
-Tanzania; Thailand|Thai; Togo; Tonga; Trinidad and Tobago; Tunisia; Turkey|Turkiye|Turkish; Uganda; Ukraine|Ukrainian;
-United Arab Emirates|UAE|Emirati|Abu Dhabi|Dubai; United Kingdom|UK|Britain|British; United States|USA|US|American;
-Uruguay|Uruguayan; Uzbekistan; Vanuatu; Venezuela; Viet Nam|Vietnam|Vietnamese; Yemen; Zambia; Zimbabwe
+Armenia|Armenian; Australia|Australian|Canberra; Austria|Austrian; Bahrain|Bahraini|Manama; Bangladesh|Bangladeshi;
+Barbados; Belgium|Belgian; Belize; Benin; Bolivia|Bolivian; Botswana; Brazil|Brazilian|Brasilia|Brasília; Brunei;
+Bulgaria|Bulgarian; Burkina Faso; Burundi; Cabo Verde|Cape Verde; Cambodia|Cambodian; Cameroon;
+Canada|Canadian|Ottawa; Central African Republic; Chad; Chile|Chilean; China|Chinese|Beijing; Colombia|Colombian;
+Congo; Costa Rica|Costa Rican; Cote d'Ivoire|Ivory Coast; Croatia|Croatian; Cuba|Cuban; Cyprus; Czech
+Republic|Czechia|Czech; Denmark|Danish; Djibouti; Dominica; Dominican Republic; Ecuador|Ecuadorian|Quito;
+Egypt|Egyptian; El Salvador; Estonia|Estonian; Eswatini; Ethiopia|Ethiopian; European
+Union|EU|European|Europe|Brussels; Fiji; Finland|Finnish; France|French|Paris; Gabon; Gambia; Georgia;
+Germany|German|Berlin; Ghana|Ghanaian; Greece|Greek; Grenada; Guatemala; Guinea; Guyana; Haiti; Honduras; Hong Kong;
+Hungary|Hungarian; Iceland; India|Indian|New Delhi; Indonesia|Indonesian|Jakarta; Iran; Iraq; Ireland|Irish;
+Israel|Israeli; Italy|Italian; Jamaica; Japan|Japanese|Tokyo; Jordan|Jordanian; Kazakhstan; Kenya|Kenyan|Nairobi;
+Korea|Korean|Seoul; Kuwait; Kyrgyz Republic|Kyrgyzstan; Lao PDR|Laos; Latvia; Lesotho; Liberia; Liechtenstein;
+Lithuania; Luxembourg; Macao; Madagascar; Malawi; Malaysia|Malaysian; Maldives; Mali; Malta; Mauritania; Mauritius;
+Mexico|Mexican; Moldova; Mongolia; Montenegro; Morocco|Moroccan; Mozambique; Myanmar; Namibia; Nepal;
+Netherlands|Dutch; New Zealand; Nicaragua; Niger; Nigeria|Nigerian|Abuja; North Macedonia; Norway|Norwegian; Oman;
+Pakistan|Pakistani; Panama; Papua New Guinea; Paraguay; Peru|Peruvian; Philippines|Philippine|Filipino;
+Poland|Polish; Portugal|Portuguese; Qatar; Romania|Romanian; Russia|Russian Federation|Russian; Rwanda; Saint Lucia;
+Samoa; Saudi Arabia|Saudi; Senegal; Seychelles; Sierra Leone; Singapore|Singaporean; Slovak Republic|Slovakia;
+Slovenia; Solomon Islands; South Africa|South African|Pretoria; Spain|Spanish; Sri Lanka; Suriname; Sweden|Swedish;
+Switzerland|Swiss; Chinese Taipei|Taiwan; Tajikistan; Tanzania; Thailand|Thai; Togo; Tonga; Trinidad and Tobago;
+Tunisia; Turkey|Turkiye|Turkish; Uganda; Ukraine|Ukrainian; United Arab Emirates|UAE|Emirati|Abu Dhabi|Dubai; United
+Kingdom|UK|Britain|British|London; United States|USA|US|American|Washington; Uruguay|Uruguayan|Montevideo;
+Uzbekistan; Vanuatu; Venezuela; Viet Nam|Vietnam|Vietnamese; Yemen; Zambia; Zimbabwe
 """
 
 
