@@ -45,7 +45,7 @@ def economies() -> dict[str, str]:
     """Lower-case name or adjective -> the economy's name."""
     table: dict[str, str] = {}
     for group in _ECONOMIES.split(";"):
-        names = [n.strip() for n in group.split("|") if n.strip()]
+        names = [" ".join(n.split()) for n in group.split("|") if n.strip()]  # a name may wrap a line
         for name in names:
             table[name.casefold()] = names[0]
     return table
