@@ -45,10 +45,10 @@ from fresh import Row  # noqa: E402
 
 BENCH = ROOT / "bench"
 SINGLE = ("devset", "heldout", "blind")
-FOLDERS = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "exam")
+FOLDERS = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "exam", "exam3")
 HALVED = ("fresh", "fresh2", "fresh3", "fresh4", "fresh5")  # folders whose sets split into tune and untouched halves
-SEALED = ("exam",)  # folders whose rows are never printed, not even with --show-misses
-BLIND = ("fresh3", "fresh4", "fresh5", "exam")  # folders still unseen: an error names no row of theirs
+SEALED = ("exam", "exam3")  # folders whose rows are never printed, not even with --show-misses
+BLIND = ("fresh3", "fresh4", "fresh5", "exam", "exam3")  # folders still unseen: an error names no row of theirs
 QUICK_STEP = 3
 METHODS = ("msme-qa", "BM25", "RRF", "dense")
 BASELINES: dict[str, Callable[..., Any]] = {

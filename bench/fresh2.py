@@ -188,7 +188,8 @@ def score_gap(row: Row, gold: dict[str, set[str]], seen: Seen2) -> tuple[dict[st
 def score_answerable(row: Row, gold: dict[str, set[str]], seen: Seen2) -> tuple[dict[str, Any], str | None]:
     s = seen.seen
     full = not s.refused and seen.support in (None, "full")
-    metrics = {"full": full, "hit@1": fresh.hit_at(s, gold["gold"], 1), "fact": fresh.contains(row["fact"], s.text),
+    fact = None if row.get("fact") is None else fresh.contains(row["fact"], s.text)  # a row may name no fact
+    metrics = {"full": full, "hit@1": fresh.hit_at(s, gold["gold"], 1), "fact": fact,
                "refused": s.refused, "partial": seen.support == "partial"}  # fmt: skip
     return metrics, None if full and metrics["hit@1"] else f"{s.describe()}, support {seen.support}"
 

@@ -56,3 +56,10 @@ def test_structure_halves_never_split_an_intent():
         by_intent.setdefault(row["intent"], set()).add(half)
     assert all(len(h) == 1 for h in by_intent.values())
     assert {h for (h,) in by_intent.values()} == {"tune", "untouched"}
+
+
+def test_an_answerable_row_with_no_fact_is_scored_on_the_rest():
+    gold = {"gold": {"a"}}
+    metrics, miss = fresh2.score_answerable({"fact": None}, gold, seen("AUD 1,000.", ("a",)))
+    assert metrics["fact"] is None and metrics["hit@1"] and miss is None
+    assert fresh2.score_answerable({"fact": "AUD 1,000"}, gold, seen("AUD 1,000.", ("a",)))[0]["fact"] is True
