@@ -30,7 +30,7 @@ class Side:
     positions: tuple[int, ...]
 
 
-def sides(query: Query, retriever: Retriever) -> list[Side]:
+def sides(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> list[Side]:
     """The two sides a comparison names: two institutions or economies, else two dates (of one party, if
     one is named: "WIPO's July 2021 and November 2021 presentations")."""
     parties: list[Side] = []
@@ -46,7 +46,7 @@ def sides(query: Query, retriever: Retriever) -> list[Side]:
         return parties[:2]
     points = _periods(query, retriever)
     if len(points) < 2 and {"earliest", "latest"} <= set(query.ends):
-        points = _first_and_last(query, retriever, parties[0].positions if parties else None)
+        points = _first_and_last(query, retriever, settings, parties[0].positions if parties else None)
         if len(points) == 2:
             return points
     if len(points) >= 2:
@@ -70,11 +70,13 @@ def _periods(query: Query, retriever: Retriever) -> list[Side]:
     return out
 
 
-def _first_and_last(query: Query, retriever: Retriever, within: tuple[int, ...] | None) -> list[Side]:
+def _first_and_last(
+    query: Query, retriever: Retriever, settings: Settings, within: tuple[int, ...] | None
+) -> list[Side]:
     """ "Compare the first and the last Global Trade Helpdesk updates": the earliest and the latest entry about
     the topic (of the one party named, if any)."""
     plain = replace(query, institutions=(), economies=(), period=None, categories=(), types=())
-    about = judge(plain, retriever, DEFAULT, list(within) if within is not None else None).about_entries()
+    about = judge(plain, retriever, settings, list(within) if within is not None else None).about_entries()
     if len(about) < 2 and within is not None:  # "the earliest and latest GEA proposals": the party's own
         about = [retriever.entries[i] for i in within]
     if len(about) < 2:
@@ -89,7 +91,7 @@ def _first_and_last(query: Query, retriever: Retriever, within: tuple[int, ...] 
 
 def compare(query: Query, retriever: Retriever, settings: Settings = DEFAULT) -> Answer | None:
     """Each side answered on the shared topic; None when fewer than two sides are found (an overview instead)."""
-    found = sides(query, retriever)
+    found = sides(query, retriever, settings)
     if len(found) < 2:
         return None
     plain = replace(query, institutions=(), economies=(), period=None, categories=(), types=())

@@ -53,7 +53,7 @@ class Lexicon:
                 vocabulary.update(tokens(part))
                 texts.append(part)
         # The question's own grammar is spelt too: "secton" is "section", not the catalogue's "sector".
-        grammar = reader._grammar() | v.forms(f"{v.CATEGORY_CUES} {v.LATEST} {v.EARLIEST}")
+        grammar = reader.grammar_words() | v.forms(f"{v.CATEGORY_CUES} {v.LATEST} {v.EARLIEST}")
         texts.append(" ".join(sorted(grammar)))
         return cls(tuple(dict.fromkeys(names)), aliases, frozenset(vocabulary), Speller(texts))
 

@@ -123,7 +123,7 @@ def read(
     r.ends = shape.find_ends(ts, taken, comparing=r.frame == "compare")
     r.order, order_at = shape.find_order(ts, taken)
     if r.frame == "compare" and len(set(r.ends)) == 2:  # "the first and the last updates": the sides, not the topic
-        order_at |= {i for i, t in enumerate(ts) if t.low in v.forms(f"{v.LATEST} {v.EARLIEST} most very")}
+        order_at |= {i for i, t in enumerate(ts) if t.low in v.forms(f"{v.LATEST} {v.EARLIEST} {v.ORDER_INTENSIFIERS}")}
     taken |= order_at
     r.meeting, meeting_at = shape.find_meeting(ts, taken)
     same = sl.find_phrase(ts, v.phrases(v.SAME_MEETING), taken)
@@ -174,7 +174,7 @@ def read(
 
 
 @cache
-def _grammar() -> frozenset[str]:
+def grammar_words() -> frozenset[str]:
     """Every word the question tables write, as written (lower case)."""
     tables = (
         v.WH_WORDS,
@@ -205,7 +205,7 @@ def _asides(ts: Sequence[Tok], known: frozenset[str]) -> set[int]:
         return set()
     out: set[int] = set()
     for i, t in enumerate(ts):
-        if t.stem in known or t.low in _grammar() or t.upper:
+        if t.stem in known or t.low in grammar_words() or t.upper:
             break
         out.add(i)
     return out

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from qa.question import slots as sl
 from qa.question import vocabulary as v
+from qa.question.spelling import COMMON, english_count
 
 if TYPE_CHECKING:
     from qa.question.reader import Reading
@@ -76,7 +77,5 @@ def _capital(t: sl.Tok) -> bool:
 
 
 def _rare_short(t: sl.Tok) -> bool:
-    """A short word no English text uses much, typed in lower case: an acronym ("wco") in a presenter's role."""
-    from qa.question.spelling import COMMON, _English
-
-    return t.low.isalpha() and 2 <= len(t.low) <= 6 and _English.count(t.low) < COMMON // 20
+    """A short word English text seldom uses, typed in lower case: an acronym ("wco") in a presenter's role."""
+    return t.low.isalpha() and 2 <= len(t.low) <= 6 and english_count(t.low) < COMMON // 20

@@ -32,6 +32,16 @@ COMMON = 200_000
 _JOINED_PART = 4  # a two-word phrase is a fuzzy candidate only if both words have this many letters
 
 
+def english_count(word: str) -> int:
+    """How often English text uses ``word`` (symspellpy's frequency list; 0 for a word it lacks)."""
+    return _English.count(word)
+
+
+def common(word: str) -> bool:
+    """A common English word (at least ``COMMON`` occurrences): never corrected, never a name."""
+    return english_count(word) >= COMMON
+
+
 class _English:
     """Occurrence counts of English words (symspellpy's frequency list), read on first use (~30 ms)."""
 
@@ -101,7 +111,7 @@ class Speller:
         found = process.extract(
             folded, self._by_letter.get(folded[0], []), scorer=OSA.distance, score_cutoff=most, limit=12
         )
-        if not found or _English.count(folded) >= COMMON:
+        if not found or common(folded):
             return None
         # Ties go to the fewest letters left out or added ("secton": "section" before "sector"; a dropped
         # letter is the commonest slip), then to the commoner word.

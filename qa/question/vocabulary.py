@@ -89,6 +89,7 @@ NAME_AFTER_YEAR = "package decision report agenda forum edition programme progra
 
 LATEST = "latest last final newest recent recently lately"
 EARLIEST = "earliest first oldest initial inaugural opening"
+ORDER_INTENSIFIERS = "most very"  # "the most recent", "the very first"
 # Two-word order phrases.
 ORDER_PHRASES = {"most recent": "latest", "most recently": "latest", "very first": "earliest", "very last": "latest"}
 # What an order word may qualify without being a period ("the last meeting", "the first update").
